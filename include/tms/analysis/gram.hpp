@@ -1,0 +1,26 @@
+#pragma once
+/// \file analysis/gram.hpp
+/// WᵀW: the features × features matrix of dot products between feature directions.
+
+#include <Eigen/Core>
+
+#include "../concepts.hpp"
+
+namespace tms {
+
+/// WᵀW (n×n) for W of shape hidden × features; entry (i, j) is W_i · W_j.
+template <class Derived>
+[[nodiscard]] auto gram(const Eigen::MatrixBase<Derived>& weights) {
+    using Scalar = typename Derived::Scalar;
+    using Result = Eigen::Matrix<Scalar, Derived::ColsAtCompileTime, Derived::ColsAtCompileTime>;
+    Result result = weights.transpose() * weights;
+    return result;
+}
+
+/// WᵀW of a model's feature directions (W, or W₁ of the abs-value model).
+template <toy_model Model>
+[[nodiscard]] auto gram(const Model& model) {
+    return gram(model.feature_weights());
+}
+
+}  // namespace tms

@@ -1,0 +1,35 @@
+#pragma once
+/// \file models/linear_model.hpp
+/// The linear model: h = Wx, x' = WᵀWx + b (no superposition; the baseline).
+
+#include "../detail/toy_model_base.hpp"
+
+namespace tms {
+
+/// The linear model: h = Wx, x' = WᵀWx + b (no superposition; the baseline).
+///
+/// W is m×n (hidden × features); column W_i is feature i's direction. Tied weights: the decoder is Wᵀ.
+/// \tparam Scalar_   float or double
+/// \tparam Features_ n, or tms::Dynamic
+/// \tparam Hidden_   m, or tms::Dynamic
+template <real_scalar Scalar_, int Features_, int Hidden_>
+class LinearModel
+    : public detail::ToyModelBase<detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Identity, detail::Identity, true,
+                                                      detail::Target::identity>,
+                                  LinearModel<Scalar_, Features_, Hidden_>> {
+    using Base = detail::ToyModelBase<
+        detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Identity, detail::Identity, true, detail::Target::identity>,
+        LinearModel>;
+
+public:
+    /// The model's name in files, JSON and the command line.
+    static constexpr const char* kind_name = "linear";
+
+    using Base::Base;
+
+    /// W, hidden × features.
+    [[nodiscard]] const typename Base::WeightMatrix& W() const noexcept { return this->encoder_; }
+    [[nodiscard]] typename Base::WeightMatrix& W() noexcept { return this->encoder_; }
+};
+
+}  // namespace tms

@@ -1,0 +1,256 @@
+#pragma once
+/// \file optim/trainer.hpp
+/// tms::train and tms::Trainer: minibatch training of one model with hand-derived gradients.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "../concepts.hpp"
+#include "../detail/gradient_core.hpp"
+#include "../detail/validate.hpp"
+#include "../errors.hpp"
+#include "../sampling/importance.hpp"
+#include "../sampling/random_engine.hpp"
+#include "adam.hpp"
+#include "schedule.hpp"
+#include "sgd.hpp"
+
+namespace tms {
+
+/// Which optimizer to train with and its hyper-parameters (the learning rate is in TrainOptions).
+using OptimizerOptions = std::variant<AdamWOptions, AdamOptions, SgdOptions>;
+
+/// How to train: the notebook's defaults (AdamW, lr 1e-3, batch 1024, 10,000 steps, constant schedule).
+struct TrainOptions {
+    std::int64_t steps = 10'000;
+    Index batch_size = 1024;
+    double learning_rate = 1e-3;
+    OptimizerOptions optimizer = AdamWOptions{};
+    Schedule schedule = Schedule::constant();
+    /// Seed of the data stream (stream 1 of this seed; tms::initialize uses stream 0).
+    std::uint64_t seed = 0;
+    /// Record the batch loss every this many steps (and at the last step) in TrainReport::loss_history.
+    std::int64_t log_every = 100;
+    /// Call the callback every this many steps (0: never).
+    std::int64_t callback_every = 0;
+    /// TrainReport::final_loss averages the batch loss over this many final steps (fewer if the run is shorter).
+    std::int64_t final_loss_window = 100;
+};
+
+/// Throws std::invalid_argument naming the first invalid option.
+inline void validate(const TrainOptions& options) {
+    detail::require(options.steps >= 0, "steps must be non-negative, got ", options.steps);
+    detail::require_positive_size(options.batch_size, "batch size");
+    detail::require(std::isfinite(options.learning_rate) && options.learning_rate >= 0.0,
+                    "learning rate must be finite and non-negative, got ", options.learning_rate);
+    detail::require(options.log_every >= 1, "log_every must be at least 1, got ", options.log_every);
+    detail::require(options.callback_every >= 0, "callback_every must be non-negative, got ",
+                    options.callback_every);
+    detail::require(options.final_loss_window >= 1, "final_loss_window must be at least 1, got ",
+                    options.final_loss_window);
+}
+
+/// One point of the loss curve.
+struct LossRecord {
+    std::int64_t step;
+    double loss;
+};
+
+/// What a training run did.
+struct TrainReport {
+    /// Mean batch loss over the last TrainOptions::final_loss_window steps.
+    double final_loss = 0.0;
+    std::vector<LossRecord> loss_history;
+    std::int64_t steps_completed = 0;
+    bool stopped_early = false;
+    double seconds = 0.0;
+};
+
+/// What the callback sees every TrainOptions::callback_every steps.
+struct TrainingProgress {
+    std::int64_t step;  ///< steps completed so far
+    std::int64_t total_steps;
+    double loss;  ///< batch loss of the last step
+    double learning_rate;
+};
+
+namespace detail {
+struct NoCallback {
+    template <class Model>
+    bool operator()(const TrainingProgress&, const Model&) const noexcept {
+        return true;
+    }
+};
+
+template <class Scalar>
+using AnyOptimizer = std::variant<AdamW<Scalar>, Adam<Scalar>, Sgd<Scalar>>;
+
+template <class Scalar>
+AnyOptimizer<Scalar> make_optimizer(const OptimizerOptions& options) {
+    return std::visit(
+        [](const auto& o) -> AnyOptimizer<Scalar> {
+            using O = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<O, AdamWOptions>) return AdamW<Scalar>(o);
+            else if constexpr (std::is_same_v<O, AdamOptions>) return Adam<Scalar>(o);
+            else return Sgd<Scalar>(o);
+        },
+        options);
+}
+
+template <class Scalar>
+bool all_finite(std::span<const Scalar> values) noexcept {
+    // A sum is NaN or infinite whenever a term is; one pass, no branch per element.
+    return std::isfinite(std::accumulate(values.begin(), values.end(), Scalar(0)));
+}
+}  // namespace detail
+
+/// Stateful training of one model: parameters, optimizer state, data stream and step count.
+///
+/// The model is read at construction and written back when run() returns (and before each callback), so
+/// between runs the Trainer is the source of truth; its state is what a checkpoint saves.
+template <toy_model Model, feature_sampler Sampler>
+class Trainer {
+public:
+    using Scalar = typename Model::Scalar;
+
+    template <class Importance>
+    Trainer(Model& model, const Sampler& sampler, const Eigen::MatrixBase<Importance>& importance,
+            TrainOptions options)
+        : model_(model),
+          sampler_(sampler),
+          options_(std::move(options)),
+          core_(model.features(), model.hidden()),
+          optimizer_(detail::make_optimizer<Scalar>(options_.optimizer)),
+          engine_(options_.seed, 1) {
+        validate(options_);
+        model.check_consistent();
+        detail::require(sampler.features() == model.features(), "sampler draws ", sampler.features(),
+                        " features but the model has ", model.features());
+        detail::require(importance.cols() == 1 && importance.rows() == model.features(), "importance has ",
+                        importance.rows(), "x", importance.cols(), " entries but the model has ",
+                        model.features(), " features");
+        validate_importance(importance);
+        importance_ = importance.template cast<Scalar>();
+        params_.resize(static_cast<std::size_t>(model.parameter_count()));
+        model.pack(params_);
+        last_finite_ = params_;
+        gradient_.assign(params_.size(), Scalar(0));
+        batch_.resize(model.features(), options_.batch_size);
+    }
+
+    /// Trains until options.steps steps have been taken in total (or the callback returns false).
+    template <class Callback = detail::NoCallback>
+    TrainReport run(Callback&& callback = {}) {
+        const auto start = std::chrono::steady_clock::now();
+        TrainReport report;
+        const std::int64_t total = options_.steps;
+        const Scalar scale = Scalar(2) / static_cast<Scalar>(options_.batch_size * model_.features());
+        const double mean_divisor = static_cast<double>(options_.batch_size * model_.features());
+        std::vector<double> recent;
+        recent.reserve(static_cast<std::size_t>(options_.final_loss_window));
+        std::size_t recent_next = 0;
+        double loss = 0.0;
+        while (step_ < total) {
+            sampler_.sample(engine_, batch_);
+            std::fill(gradient_.begin(), gradient_.end(), Scalar(0));
+            loss = static_cast<double>(
+                       core_.accumulate(params_.data(), batch_, importance_.data(), scale, gradient_.data())) /
+                   mean_divisor;
+            const double learning_rate = options_.learning_rate * options_.schedule.factor(step_, total);
+            if (!std::isfinite(loss) || !detail::all_finite<Scalar>(gradient_)) diverged(loss, learning_rate);
+            std::visit([&](auto& opt) { opt.step(params_, gradient_, learning_rate); }, optimizer_);
+            if (!detail::all_finite<Scalar>(params_)) diverged(loss, learning_rate);
+            last_finite_ = params_;
+            if (step_ % options_.log_every == 0 || step_ + 1 == total) report.loss_history.push_back({step_, loss});
+            if (recent.size() < recent.capacity()) {
+                recent.push_back(loss);
+            } else {
+                recent[recent_next] = loss;
+                recent_next = (recent_next + 1) % recent.size();
+            }
+            ++step_;
+            ++report.steps_completed;
+            if (options_.callback_every > 0 && step_ % options_.callback_every == 0) {
+                model_.unpack(params_);
+                const TrainingProgress progress{step_, total, loss, learning_rate};
+                if constexpr (std::is_same_v<std::invoke_result_t<Callback, const TrainingProgress&, const Model&>,
+                                             void>) {
+                    callback(progress, std::as_const(model_));
+                } else if (!callback(progress, std::as_const(model_))) {
+                    report.stopped_early = step_ < total;
+                    break;
+                }
+            }
+        }
+        model_.unpack(params_);
+        report.final_loss =
+            recent.empty() ? loss : std::accumulate(recent.begin(), recent.end(), 0.0) / static_cast<double>(recent.size());
+        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return report;
+    }
+
+    [[nodiscard]] std::int64_t step() const noexcept { return step_; }
+    [[nodiscard]] const TrainOptions& options() const noexcept { return options_; }
+    [[nodiscard]] std::span<const Scalar> parameters() const noexcept { return params_; }
+    [[nodiscard]] RandomEngine& engine() noexcept { return engine_; }
+    [[nodiscard]] detail::AnyOptimizer<Scalar>& optimizer() noexcept { return optimizer_; }
+
+    /// Sets the step counter, parameters and (through engine()/optimizer()) the rest of a saved state.
+    void restore(std::int64_t step, std::span<const Scalar> parameters) {
+        detail::require(parameters.size() == params_.size(), "restore: ", parameters.size(),
+                        " parameters given but the model has ", params_.size());
+        detail::require(step >= 0, "restore: negative step ", step);
+        step_ = step;
+        std::copy(parameters.begin(), parameters.end(), params_.begin());
+        last_finite_ = params_;
+        model_.unpack(params_);
+    }
+
+private:
+    [[noreturn]] void diverged(double loss, double learning_rate) {
+        params_ = last_finite_;
+        model_.unpack(params_);
+        throw divergence_error(detail::concat("training diverged at step ", step_, " of model ", Model::kind_name,
+                                              " (n=", model_.features(), ", m=", model_.hidden(),
+                                              ") with learning rate ", learning_rate, ": loss ", loss,
+                                              "; the model keeps its last finite weights"));
+    }
+
+    Model& model_;
+    const Sampler& sampler_;
+    TrainOptions options_;
+    detail::GradientCore<typename Model::Spec> core_;
+    detail::AnyOptimizer<Scalar> optimizer_;
+    RandomEngine engine_;
+    VectorX<Scalar> importance_;
+    std::vector<Scalar> params_;
+    std::vector<Scalar> last_finite_;
+    std::vector<Scalar> gradient_;
+    MatrixX<Scalar> batch_;
+    std::int64_t step_ = 0;
+};
+
+/// Trains \p model on batches from \p data with the importance-weighted MSE and returns a report.
+///
+/// \p callback(const TrainingProgress&, const Model&) runs every options.callback_every steps with the current
+/// weights; returning false stops training early.
+/// \throws std::invalid_argument on mismatched sizes or invalid options; tms::divergence_error if the loss or
+///         gradient becomes non-finite (the model keeps its last finite weights).
+template <toy_model Model, feature_sampler Sampler, class Importance, class Callback = detail::NoCallback>
+TrainReport train(Model& model, const Sampler& data, const Eigen::MatrixBase<Importance>& importance,
+                  const TrainOptions& options = {}, Callback&& callback = {}) {
+    Trainer<Model, Sampler> trainer(model, data, importance, options);
+    return trainer.run(std::forward<Callback>(callback));
+}
+
+}  // namespace tms

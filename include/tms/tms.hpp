@@ -1,0 +1,25 @@
+#pragma once
+/// \file tms.hpp
+/// Umbrella header: every public header of tms.
+
+#include "analysis/dimensionality.hpp"
+#include "analysis/feature_norms.hpp"
+#include "analysis/gram.hpp"
+#include "analysis/neurons.hpp"
+#include "analysis/superposition.hpp"
+#include "concepts.hpp"
+#include "config.hpp"
+#include "errors.hpp"
+#include "fwd.hpp"
+#include "models/abs_value_model.hpp"
+#include "models/initialization.hpp"
+#include "models/linear_model.hpp"
+#include "models/relu_hidden_model.hpp"
+#include "models/relu_output_model.hpp"
+#include "optim/adam.hpp"
+#include "optim/schedule.hpp"
+#include "optim/sgd.hpp"
+#include "optim/trainer.hpp"
+#include "sampling/importance.hpp"
+#include "sampling/random_engine.hpp"
+#include "sampling/sparse_feature_sampler.hpp"
