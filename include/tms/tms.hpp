@@ -20,6 +20,7 @@
 #include "optim/schedule.hpp"
 #include "optim/sgd.hpp"
 #include "optim/trainer.hpp"
+#include "parallel/thread_pool.hpp"
 #include "sampling/importance.hpp"
 #include "sampling/random_engine.hpp"
 #include "sampling/sparse_feature_sampler.hpp"
