@@ -6,18 +6,32 @@
 ///   δz = 2/(B n) · I ⊙ (y − t) ⊙ σ_o'(z),   ∂L/∂b = Σ_s δz,   ∂L/∂V = Σ_s δz hᵀ,
 ///   δa = (Vᵀ δz) ⊙ σ_h'(a),                 ∂L/∂U = Σ_s δa xᵀ,
 /// and with tied weights (U = W, V = Wᵀ) ∂L/∂W = Σ_s (δa xᵀ + h δzᵀ).
+///
+/// The work is arranged so that its cost follows the nonzeros of x:
+/// - a sample with no present feature has z = b; such samples are only counted, and settled once per step;
+/// - with a linear hidden layer (linear, ReLU output) z = G x + b with G = WᵀW computed once per step, and
+///   ∂L/∂W = W (M + Mᵀ) with M = Σ_s δz xᵀ, so a sample with k present features costs O(k n), never O(m n);
+/// - with a ReLU hidden layer a sample costs O(k m) for a = U x plus O(n) per active neuron;
+/// - a tile dense enough that per-sample work loses to matrix products goes through Eigen's GEMM instead.
+/// Vectors over features are padded to the SIMD width with zero importance, so kernels need no tail code.
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <vector>
 
 #include <Eigen/Core>
 
+#include "../sampling/sparse_batch.hpp"
 #include "../simd/kernels.hpp"
 #include "network.hpp"
 
 namespace tms::detail {
 
 /// Workspace and algorithm for one model shape; reusable across steps without allocating.
+///
+/// One step is begin_step(), any number of accumulate() calls on tiles of the batch, then finish_step().
 template <class Spec>
 class GradientCore {
 public:
@@ -26,90 +40,305 @@ public:
     using Decoder = typename Spec::Decoder;
     using Bias = typename Spec::Bias;
     using Batch = typename Spec::Batch;
-    using HiddenBatch = typename Spec::HiddenBatch;
     using HiddenActivation = typename Spec::HiddenActivation;
     using OutputActivation = typename Spec::OutputActivation;
+    using PaddedMatrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+    using PaddedVector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 
-    GradientCore(Index features, Index hidden) : layout_{features, hidden, Spec::tied} {}
+    /// Linear hidden layer with tied weights: the Gram-matrix formulation applies.
+    static constexpr bool uses_gram = Spec::tied && HiddenActivation::is_identity;
+    static_assert(uses_gram || std::is_same_v<HiddenActivation, Relu>,
+                  "the sparse gradient core supports an identity or ReLU hidden layer");
+
+    /// A tile whose fraction of present features exceeds this goes through matrix products.
+    static constexpr double dense_tile_density = uses_gram ? 0.3 : 0.2;
+
+    /// The padded feature count when the model's sizes are fixed, else Dynamic.
+    static constexpr Index padded_at_compile_time =
+        Spec::features == Dynamic ? Dynamic : (Spec::features + simd::lanes<Scalar> - 1) / simd::lanes<Scalar> *
+                                                  simd::lanes<Scalar>;
+
+    GradientCore(Index features, Index hidden)
+        : layout_{features, hidden, Spec::tied}, padded_(round_up(features)) {
+        const Index n = features;
+        const Index m = hidden;
+        bias_.setZero(padded_);
+        importance_.setZero(padded_);
+        target_.setZero(padded_);
+        pre_output_.setZero(padded_);
+        delta_.setZero(padded_);
+        bias_gradient_.setZero(padded_);
+        if constexpr (uses_gram) {
+            gram_.setZero(padded_, n);
+            outer_.setZero(padded_, n);
+        } else {
+            decoder_.setZero(padded_, m);
+            decoder_gradient_.setZero(padded_, m);
+            encoder_gradient_.setZero(m, n);
+            pre_hidden_.setZero(m);
+            delta_hidden_.setZero(m);
+            active_.assign(static_cast<std::size_t>(m), 0);
+        }
+    }
 
     [[nodiscard]] const ParameterLayout& layout() const noexcept { return layout_; }
 
-    /// y = model(X) for every column of X.
+    /// y = model(X) for every column of X (dense; for evaluation, not the training loop).
     template <class Input>
-    void forward(const Scalar* params, const Eigen::MatrixBase<Input>& input, Batch& output) {
-        compute_output_pre_activation(params, input);
-        output = pre_output_.unaryExpr([](Scalar z) { return OutputActivation::value(z); });
-    }
-
-    /// Adds scale/2 · ∇ Σ_s Σ_i I_i (y_i − t_i)² to \p gradient and returns that weighted squared error.
-    ///
-    /// With scale = 2/(B n) over a batch split into tiles, the sums over tiles give the mean loss and its exact
-    /// gradient. \p gradient has the flat layout of layout().
-    template <class Input>
-    Scalar accumulate(const Scalar* params, const Eigen::MatrixBase<Input>& input, const Scalar* importance,
-                      Scalar scale, Scalar* gradient) {
-        const Index n = layout_.features;
-        const Index m = layout_.hidden;
-        const Index samples = input.cols();
-        compute_output_pre_activation(params, input);
-        target_.resize(n, samples);
-        if constexpr (Spec::target == Target::absolute)
-            target_ = input.cwiseAbs();
-        else
-            target_ = input;
-
-        // δz overwrites z in place: the kernel reads each z_i before writing δ_i.
-        Scalar squared_error = 0;
-        for (Index s = 0; s < samples; ++s)
-            squared_error += simd::output_gradient<OutputActivation>(
-                pre_output_.col(s).data(), target_.col(s).data(), importance, pre_output_.col(s).data(), n, scale);
-        const auto& delta_output = pre_output_;
-
-        Eigen::Map<Bias>(gradient + layout_.bias_offset(), n).noalias() += delta_output.rowwise().sum();
-        Eigen::Map<Encoder> encoder_gradient(gradient + layout_.encoder_offset(), m, n);
-        if constexpr (Spec::tied) {
-            const Eigen::Map<const Encoder> weights(params + layout_.encoder_offset(), m, n);
-            encoder_gradient.noalias() += hidden_ * delta_output.transpose();
-            delta_hidden_.noalias() = weights * delta_output;
-        } else {
-            const Eigen::Map<const Decoder> decoder(params + layout_.decoder_offset(), n, m);
-            Eigen::Map<Decoder>(gradient + layout_.decoder_offset(), n, m).noalias() +=
-                delta_output * hidden_.transpose();
-            delta_hidden_.noalias() = decoder.transpose() * delta_output;
-        }
-        HiddenActivation::chain(delta_hidden_, pre_hidden_);
-        encoder_gradient.noalias() += delta_hidden_ * input.transpose();
-        return squared_error;
-    }
-
-private:
-    /// Fills pre_hidden_ = U X, hidden_ = σ_h(pre_hidden_) and pre_output_ = V hidden_ + b.
-    template <class Input>
-    void compute_output_pre_activation(const Scalar* params, const Eigen::MatrixBase<Input>& input) {
+    void forward(const Scalar* params, const Eigen::MatrixBase<Input>& input, Batch& output) const {
         const Index n = layout_.features;
         const Index m = layout_.hidden;
         const Eigen::Map<const Encoder> encoder(params + layout_.encoder_offset(), m, n);
         const Eigen::Map<const Bias> bias(params + layout_.bias_offset(), n);
-        pre_hidden_.resize(m, input.cols());
-        pre_hidden_.noalias() = encoder * input;
-        hidden_ = pre_hidden_;
-        HiddenActivation::apply(hidden_);
-        pre_output_.resize(n, input.cols());
+        Eigen::Matrix<Scalar, Spec::hidden, Eigen::Dynamic> hidden = encoder * input;
+        HiddenActivation::apply(hidden);
         if constexpr (Spec::tied) {
-            pre_output_.noalias() = encoder.transpose() * hidden_;
+            output.noalias() = encoder.transpose() * hidden;
         } else {
             const Eigen::Map<const Decoder> decoder(params + layout_.decoder_offset(), n, m);
-            pre_output_.noalias() = decoder * hidden_;
+            output.noalias() = decoder * hidden;
         }
-        pre_output_.colwise() += bias;
+        output.colwise() += bias;
+        output = output.unaryExpr([](Scalar z) { return OutputActivation::value(z); });
+    }
+
+    /// Starts a step at parameters \p params (flat layout of layout()) with feature importance \p importance.
+    void begin_step(const Scalar* params, const Scalar* importance) {
+        const Index n = layout_.features;
+        const Index m = layout_.hidden;
+        params_ = params;
+        bias_.head(n) = Eigen::Map<const Bias>(params + layout_.bias_offset(), n);
+        importance_.head(n) = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>>(importance, n);
+        bias_gradient_.setZero();
+        empty_samples_ = 0;
+        const Eigen::Map<const Encoder> encoder(params + layout_.encoder_offset(), m, n);
+        if constexpr (uses_gram) {
+            gram_.topRows(n).noalias() = encoder.transpose() * encoder;
+            outer_.setZero();
+        } else {
+            if constexpr (Spec::tied)
+                decoder_.topRows(n) = encoder.transpose();
+            else
+                decoder_.topRows(n) = Eigen::Map<const Decoder>(params + layout_.decoder_offset(), n, m);
+            decoder_gradient_.setZero();
+            encoder_gradient_.setZero();
+        }
+    }
+
+    /// Adds the tile's contribution to the step's gradient; returns its Σ_s Σ_i I_i (y_i − t_i)².
+    ///
+    /// \p scale is 2/(B n) for a batch of B samples, so that the step's sums are the mean loss's exact gradient.
+    Scalar accumulate(const SparseBatch<Scalar>& tile, Scalar scale) {
+        TMS_ASSERT(tile.features == layout_.features);
+        const Index samples = tile.samples();
+        if (samples == 0) return Scalar(0);
+        const double density =
+            static_cast<double>(tile.nonzeros()) / (static_cast<double>(samples) * static_cast<double>(layout_.features));
+        if (density > dense_tile_density) return accumulate_dense(tile, scale);
+        Scalar squared_error = 0;
+        for (Index s = 0; s < samples; ++s) {
+            const std::int32_t first = tile.offsets[s];
+            const std::int32_t last = tile.offsets[s + 1];
+            if (first == last) {
+                ++empty_samples_;
+                continue;
+            }
+            const std::span<const std::int32_t> indices(tile.indices.data() + first, tile.indices.data() + last);
+            const std::span<const Scalar> values(tile.values.data() + first, tile.values.data() + last);
+            if constexpr (uses_gram)
+                squared_error += gram_sample(indices, values, scale);
+            else
+                squared_error += relu_hidden_sample(indices, values, scale);
+        }
+        return squared_error;
+    }
+
+    /// Settles the empty samples and adds the step's gradient to \p gradient (flat layout); returns the empty
+    /// samples' share of Σ I_i (y_i − t_i)².
+    Scalar finish_step(Scalar scale, Scalar* gradient) {
+        const Index n = layout_.features;
+        const Index m = layout_.hidden;
+        Scalar squared_error = 0;
+        if (empty_samples_ > 0) {
+            // x = 0 gives h = 0 and z = b: every such sample has the same δz and touches only b.
+            const Scalar count = static_cast<Scalar>(empty_samples_);
+            squared_error = count * simd::output_gradient<OutputActivation>(bias_.data(), target_.data(),
+                                                                            importance_.data(), delta_.data(),
+                                                                            padded_, scale);
+            bias_gradient_ += count * delta_;
+        }
+        Eigen::Map<Bias>(gradient + layout_.bias_offset(), n) += bias_gradient_.head(n);
+        const Eigen::Map<const Encoder> encoder(params_ + layout_.encoder_offset(), m, n);
+        Eigen::Map<Encoder> encoder_gradient(gradient + layout_.encoder_offset(), m, n);
+        if constexpr (uses_gram) {
+            // ∂L/∂W = Σ_s W (δz xᵀ + x δzᵀ) = W (M + Mᵀ).
+            const auto outer = outer_.topRows(n);
+            encoder_gradient.noalias() += encoder * (outer + outer.transpose());
+        } else {
+            encoder_gradient += encoder_gradient_;
+            if constexpr (Spec::tied)
+                encoder_gradient += decoder_gradient_.topRows(n).transpose();
+            else
+                Eigen::Map<Decoder>(gradient + layout_.decoder_offset(), n, m) += decoder_gradient_.topRows(n);
+        }
+        return squared_error;
+    }
+
+    /// One whole step on a dense batch: adds scale/2 · ∇ Σ I (y − t)² to \p gradient and returns Σ I (y − t)².
+    template <class Input>
+    Scalar accumulate(const Scalar* params, const Eigen::MatrixBase<Input>& input, const Scalar* importance,
+                      Scalar scale, Scalar* gradient) {
+        dense_input_.assign(input);
+        begin_step(params, importance);
+        const Scalar squared_error = accumulate(dense_input_, scale);
+        return squared_error + finish_step(scale, gradient);
+    }
+
+private:
+    /// The padded length, as a constant the compiler can unroll with when the sizes are fixed.
+    [[nodiscard]] Index padded() const noexcept {
+        if constexpr (padded_at_compile_time != Dynamic)
+            return padded_at_compile_time;
+        else
+            return padded_;
+    }
+    [[nodiscard]] Index hidden_size() const noexcept {
+        if constexpr (Spec::hidden != Dynamic)
+            return Spec::hidden;
+        else
+            return layout_.hidden;
+    }
+
+    static Index round_up(Index n) noexcept {
+        constexpr Index width = simd::lanes<Scalar>;
+        return (n + width - 1) / width * width;
+    }
+
+    static Scalar target_of(Scalar x) noexcept {
+        if constexpr (Spec::target == Target::absolute)
+            return x < Scalar(0) ? -x : x;
+        else
+            return x;
+    }
+
+    /// The output step shared by the per-sample paths: δz into delta_, b's gradient, the squared error.
+    Scalar output_step(std::span<const std::int32_t> indices, std::span<const Scalar> values, Scalar scale) {
+        const Index length = padded();
+        Scalar* target = target_.data();
+        for (std::size_t k = 0; k < indices.size(); ++k) target[indices[k]] = target_of(values[k]);
+        const Scalar squared_error = simd::output_gradient<OutputActivation>(
+            pre_output_.data(), target, importance_.data(), delta_.data(), length, scale);
+        for (const std::int32_t i : indices) target[i] = Scalar(0);
+        simd::axpy(Scalar(1), delta_.data(), bias_gradient_.data(), length);
+        return squared_error;
+    }
+
+    /// z = b + Σ_k x_k G_{:,i_k}; M_{:,i_k} += x_k δz.
+    Scalar gram_sample(std::span<const std::int32_t> indices, std::span<const Scalar> values, Scalar scale) {
+        const Index length = padded();
+        Scalar* z = pre_output_.data();
+        std::copy_n(bias_.data(), length, z);
+        for (std::size_t k = 0; k < indices.size(); ++k)
+            simd::axpy(values[k], gram_.data() + indices[k] * length, z, length);
+        const Scalar squared_error = output_step(indices, values, scale);
+        for (std::size_t k = 0; k < indices.size(); ++k)
+            simd::axpy(values[k], delta_.data(), outer_.data() + indices[k] * length, length);
+        return squared_error;
+    }
+
+    /// a = Σ_k x_k U_{:,i_k}; z = b + Σ_{j: a_j > 0} a_j V_{:,j}; gradients through the active neurons only.
+    Scalar relu_hidden_sample(std::span<const std::int32_t> indices, std::span<const Scalar> values, Scalar scale) {
+        const Index length = padded();
+        const Index m = hidden_size();
+        const Scalar* encoder = params_ + layout_.encoder_offset();  // column-major m×n: column i at i·m
+        Scalar* a = pre_hidden_.data();
+        std::fill_n(a, m, Scalar(0));
+        for (std::size_t k = 0; k < indices.size(); ++k) {
+            const Scalar* column = encoder + indices[k] * m;
+            const Scalar x = values[k];
+            for (Index j = 0; j < m; ++j) a[j] += x * column[j];
+        }
+        Scalar* z = pre_output_.data();
+        std::copy_n(bias_.data(), length, z);
+        Index active = 0;
+        for (Index j = 0; j < m; ++j) {
+            if (a[j] > Scalar(0)) {
+                active_[static_cast<std::size_t>(active++)] = j;
+                simd::axpy(a[j], decoder_.data() + j * length, z, length);
+            }
+        }
+        const Scalar squared_error = output_step(indices, values, scale);
+        Scalar* delta_hidden = delta_hidden_.data();
+        std::fill_n(delta_hidden, m, Scalar(0));
+        for (Index t = 0; t < active; ++t) {
+            const Index j = active_[static_cast<std::size_t>(t)];
+            simd::axpy(a[j], delta_.data(), decoder_gradient_.data() + j * length, length);
+            delta_hidden[j] = simd::dot(decoder_.data() + j * length, delta_.data(), length);
+        }
+        Scalar* encoder_gradient = encoder_gradient_.data();
+        for (std::size_t k = 0; k < indices.size(); ++k) {
+            Scalar* column = encoder_gradient + indices[k] * m;
+            const Scalar x = values[k];
+            for (Index j = 0; j < m; ++j) column[j] += x * delta_hidden[j];
+        }
+        return squared_error;
+    }
+
+    /// The whole tile through matrix products (dense data, where GEMM beats per-sample work).
+    Scalar accumulate_dense(const SparseBatch<Scalar>& tile, Scalar scale) {
+        const Index n = layout_.features;
+        const Index m = layout_.hidden;
+        const Index samples = tile.samples();
+        dense_tile_.setZero(n, samples);
+        dense_target_.setZero(padded_, samples);
+        for (Index s = 0; s < samples; ++s)
+            for (std::int32_t k = tile.offsets[s]; k < tile.offsets[s + 1]; ++k) {
+                dense_tile_(tile.indices[k], s) = tile.values[k];
+                dense_target_(tile.indices[k], s) = target_of(tile.values[k]);
+            }
+        dense_output_.resize(padded_, samples);
+        const Eigen::Map<const Encoder> encoder(params_ + layout_.encoder_offset(), m, n);
+        if constexpr (uses_gram) {
+            dense_output_.noalias() = gram_ * dense_tile_;
+        } else {
+            dense_pre_hidden_.noalias() = encoder * dense_tile_;
+            dense_hidden_ = dense_pre_hidden_.cwiseMax(Scalar(0));
+            dense_output_.noalias() = decoder_ * dense_hidden_;
+        }
+        dense_output_.colwise() += bias_;
+        // δz overwrites z in place: the kernel reads each z_i before writing δ_i.
+        Scalar squared_error = 0;
+        for (Index s = 0; s < samples; ++s)
+            squared_error += simd::output_gradient<OutputActivation>(dense_output_.col(s).data(),
+                                                                     dense_target_.col(s).data(), importance_.data(),
+                                                                     dense_output_.col(s).data(), padded_, scale);
+        bias_gradient_.noalias() += dense_output_.rowwise().sum();
+        if constexpr (uses_gram) {
+            outer_.noalias() += dense_output_ * dense_tile_.transpose();
+        } else {
+            decoder_gradient_.noalias() += dense_output_ * dense_hidden_.transpose();
+            dense_delta_hidden_.noalias() = decoder_.transpose() * dense_output_;
+            Relu::chain(dense_delta_hidden_, dense_pre_hidden_);
+            encoder_gradient_.noalias() += dense_delta_hidden_ * dense_tile_.transpose();
+        }
+        return squared_error;
     }
 
     ParameterLayout layout_;
-    HiddenBatch pre_hidden_;
-    HiddenBatch hidden_;
-    HiddenBatch delta_hidden_;
-    Batch pre_output_;
-    Batch target_;
+    Index padded_;
+    const Scalar* params_ = nullptr;
+    std::int64_t empty_samples_ = 0;
+    // Per-feature vectors, padded with zeros (zero importance makes the padding inert).
+    PaddedVector bias_, importance_, target_, pre_output_, delta_, bias_gradient_;
+    // Linear hidden layer: G = WᵀW and M = Σ δz xᵀ.
+    PaddedMatrix gram_, outer_;
+    // ReLU hidden layer: the decoder (Wᵀ or W₂) padded, and the gradient accumulators.
+    PaddedMatrix decoder_, decoder_gradient_, encoder_gradient_;
+    PaddedVector pre_hidden_, delta_hidden_;
+    std::vector<Index> active_;
+    // Dense tiles.
+    PaddedMatrix dense_tile_, dense_target_, dense_output_, dense_pre_hidden_, dense_hidden_, dense_delta_hidden_;
+    SparseBatch<Scalar> dense_input_;
 };
 
 }  // namespace tms::detail

@@ -21,6 +21,7 @@
 #include "../errors.hpp"
 #include "../sampling/importance.hpp"
 #include "../sampling/random_engine.hpp"
+#include "../sampling/sparse_batch.hpp"
 #include "adam.hpp"
 #include "schedule.hpp"
 #include "sgd.hpp"
@@ -145,7 +146,6 @@ public:
         model.pack(params_);
         last_finite_ = params_;
         gradient_.assign(params_.size(), Scalar(0));
-        batch_.resize(model.features(), options_.batch_size);
     }
 
     /// Trains until options.steps steps have been taken in total (or the callback returns false).
@@ -161,11 +161,8 @@ public:
         std::size_t recent_next = 0;
         double loss = 0.0;
         while (step_ < total) {
-            sampler_.sample(engine_, batch_);
             std::fill(gradient_.begin(), gradient_.end(), Scalar(0));
-            loss = static_cast<double>(
-                       core_.accumulate(params_.data(), batch_, importance_.data(), scale, gradient_.data())) /
-                   mean_divisor;
+            loss = static_cast<double>(batch_squared_error(scale)) / mean_divisor;
             const double learning_rate = options_.learning_rate * options_.schedule.factor(step_, total);
             if (!std::isfinite(loss) || !detail::all_finite<Scalar>(gradient_)) diverged(loss, learning_rate);
             std::visit([&](auto& opt) { opt.step(params_, gradient_, learning_rate); }, optimizer_);
@@ -216,7 +213,29 @@ public:
         model_.unpack(params_);
     }
 
+    /// Samples drawn and processed together; fixed (not tuned per machine) because the draw depends on it.
+    static constexpr Index tile_samples = 256;
+
 private:
+    /// Samples the step's batch tile by tile and runs each tile through the gradient core as it is drawn, so the
+    /// batch never exists at full size; returns Σ over the batch of Σ_i I_i (y_i − t_i)² and fills gradient_.
+    Scalar batch_squared_error(Scalar scale) {
+        core_.begin_step(params_.data(), importance_.data());
+        Scalar squared_error = 0;
+        for (Index first = 0; first < options_.batch_size; first += tile_samples) {
+            const Index count = std::min(tile_samples, options_.batch_size - first);
+            if constexpr (requires { sampler_.sample_sparse(engine_, count, tile_); }) {
+                sampler_.sample_sparse(engine_, count, tile_);
+            } else {
+                dense_tile_.resize(model_.features(), count);
+                sampler_.sample(engine_, dense_tile_);
+                tile_.assign(dense_tile_);
+            }
+            squared_error += core_.accumulate(tile_, scale);
+        }
+        return squared_error + core_.finish_step(scale, gradient_.data());
+    }
+
     [[noreturn]] void diverged(double loss, double learning_rate) {
         params_ = last_finite_;
         model_.unpack(params_);
@@ -236,7 +255,8 @@ private:
     std::vector<Scalar> params_;
     std::vector<Scalar> last_finite_;
     std::vector<Scalar> gradient_;
-    MatrixX<Scalar> batch_;
+    SparseBatch<Scalar> tile_;
+    MatrixX<Scalar> dense_tile_;
     std::int64_t step_ = 0;
 };
 

@@ -4,9 +4,20 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "../detail/random_bits.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
+#include "../simd/random_kernels.hpp"
 #include "random_engine.hpp"
+#include "sparse_batch.hpp"
 
 namespace tms {
 
@@ -29,6 +40,7 @@ public:
         detail::require_positive_size(features, "features (n)");
         detail::require_probability(probability, "feature probability");
         probabilities_ = VectorX<Scalar>::Constant(features, static_cast<Scalar>(probability));
+        prepare();
     }
 
     /// Feature i present with probability \p probabilities[i].
@@ -43,51 +55,153 @@ public:
             detail::require_probability(static_cast<double>(probabilities(i)),
                                         detail::concat("probability of feature ", i));
         probabilities_ = probabilities.template cast<Scalar>();
+        prepare();
     }
 
     [[nodiscard]] Index features() const noexcept { return probabilities_.size(); }
     [[nodiscard]] const VectorX<Scalar>& probabilities() const noexcept { return probabilities_; }
     [[nodiscard]] FeatureRange range() const noexcept { return range_; }
 
-    /// Fills every column of \p batch (features × batch size, resized only if its row count is wrong) with a sample.
+    /// Draws \p samples samples into \p batch (replacing its contents), storing only present features.
     ///
-    /// Draw order, fixed so a seed reproduces a batch: per sample, per feature, one uniform for presence and,
-    /// when present, one for the value.
+    /// Cost grows with the nonzeros: below a presence probability of geometric_threshold (and when every feature
+    /// shares one probability) the gaps between present features are drawn from the geometric distribution, so
+    /// absent features cost nothing; otherwise one 32-bit comparison decides each feature. The random bits come
+    /// from eight SIMD xoshiro256++ streams seeded from \p engine, so \p engine's state alone determines the draw.
+    void sample_sparse(RandomEngine& engine, Index samples, SparseBatch<Scalar>& batch) const {
+        detail::require(samples >= 0, "number of samples must be non-negative, got ", samples);
+        const Index n = features();
+        batch.reset(n);
+        batch.offsets.reserve(static_cast<std::size_t>(samples) + 1);
+        detail::RandomBits bits(engine);
+        if (geometric_) {
+            sample_geometric(bits, samples, batch);
+        } else {
+            sample_bernoulli(bits, samples, batch);
+        }
+    }
+
+    /// Fills every column of \p batch (features × batch size, resized only if its row count is wrong) with a sample.
     template <class Derived>
     void sample(RandomEngine& engine, Eigen::PlainObjectBase<Derived>& batch) const {
         if (batch.rows() != features()) batch.resize(features(), batch.cols());
-        fill(engine, batch);
+        sample_sparse(engine, batch.cols(), scratch());
+        batch.setZero();
+        const auto& sparse = scratch();
+        for (Index s = 0; s < sparse.samples(); ++s)
+            for (std::int32_t k = sparse.offsets[s]; k < sparse.offsets[s + 1]; ++k)
+                batch(sparse.indices[k], s) = sparse.values[k];
     }
 
     /// A new features × \p batch_size batch.
     [[nodiscard]] MatrixX<Scalar> sample(RandomEngine& engine, Index batch_size) const {
         detail::require_positive_size(batch_size, "batch size");
         MatrixX<Scalar> batch(features(), batch_size);
-        fill(engine, batch);
+        sample(engine, batch);
         return batch;
     }
 
+    /// Below this shared probability, present features are found by geometric skips instead of per-feature tests.
+    static constexpr double geometric_threshold = 0.25;
+
 private:
-    template <class Derived>
-    void fill(RandomEngine& engine, Eigen::PlainObjectBase<Derived>& batch) const {
+    void prepare() {
         const Index n = features();
+        thresholds_.resize(static_cast<std::size_t>(n));
+        for (Index i = 0; i < n; ++i) {
+            // Feature i is present when a uniform 32-bit word is below p·2³²; p = 1 maps to 2³², always true.
+            const double p = static_cast<double>(probabilities_[i]);
+            thresholds_[static_cast<std::size_t>(i)] = static_cast<std::uint64_t>(std::ldexp(p, 32));
+        }
+        const double p0 = static_cast<double>(probabilities_[0]);
+        const bool shared = (probabilities_.array() == probabilities_[0]).all();
+        geometric_ = shared && p0 > 0.0 && p0 < geometric_threshold;
+        log_absent_ = std::log1p(-p0);
+    }
+
+    /// Fills the values of every stored feature: uniform on the range, from 24 (float) or 53 (double) random bits.
+    void draw_values(detail::RandomBits& bits, SparseBatch<Scalar>& batch) const {
+        const std::size_t count = batch.indices.size();
+        batch.values.resize(count);
         const bool symmetric = range_ == FeatureRange::symmetric;
-        for (Index s = 0; s < batch.cols(); ++s) {
-            Scalar* column = batch.col(s).data();
-            for (Index i = 0; i < n; ++i) {
-                const bool present = engine.uniform<Scalar>() < probabilities_[i];
-                if (!present) {
-                    column[i] = Scalar(0);
-                    continue;
+        constexpr std::size_t words_per_value = std::is_same_v<Scalar, float> ? 1 : 2;
+        constexpr std::size_t chunk = detail::RandomBits::capacity / 2;
+        for (std::size_t start = 0; start < count; start += chunk) {
+            const std::size_t run = std::min(chunk, count - start);
+            const std::uint32_t* words = bits.take32(run * words_per_value);
+            Scalar* out = batch.values.data() + start;
+            for (std::size_t k = 0; k < run; ++k) {
+                Scalar u;
+                if constexpr (std::is_same_v<Scalar, float>) {
+                    u = static_cast<float>(words[k] >> 8) * 0x1.0p-24f;
+                } else {
+                    const std::uint64_t wide = (std::uint64_t{words[2 * k + 1]} << 32) | words[2 * k];
+                    u = static_cast<double>(wide >> 11) * 0x1.0p-53;
                 }
-                const Scalar u = engine.uniform<Scalar>();
-                column[i] = symmetric ? Scalar(2) * u - Scalar(1) : u;
+                out[k] = symmetric ? Scalar(2) * u - Scalar(1) : u;
             }
         }
     }
 
+    void sample_bernoulli(detail::RandomBits& bits, Index samples, SparseBatch<Scalar>& batch) const {
+        const Index n = features();
+        batch.indices.resize(static_cast<std::size_t>(samples * n));
+        std::int32_t* indices = batch.indices.data();
+        const std::uint64_t* thresholds = thresholds_.data();
+        std::int32_t nnz = 0;
+        for (Index s = 0; s < samples; ++s) {
+            // 64 features at a time: the comparisons are independent (they vectorise into a bit mask), then the
+            // present features are read off the mask, so the serial part costs one step per present feature.
+            for (Index first = 0; first < n; first += 64) {
+                const Index count = std::min<Index>(64, n - first);
+                const std::uint32_t* words = bits.take32(static_cast<std::size_t>(count));
+                std::uint64_t present = 0;
+                for (Index i = 0; i < count; ++i)
+                    present |= std::uint64_t{std::uint64_t{words[i]} < thresholds[first + i]} << i;
+                for (; present != 0; present &= present - 1)
+                    indices[nnz++] = static_cast<std::int32_t>(first + std::countr_zero(present));
+            }
+            batch.offsets.push_back(nnz);
+        }
+        batch.indices.resize(static_cast<std::size_t>(nnz));
+        draw_values(bits, batch);
+    }
+
+    void sample_geometric(detail::RandomBits& bits, Index samples, SparseBatch<Scalar>& batch) const {
+        const Index n = features();
+        const Index total = samples * n;
+        const auto inverse_log_absent = static_cast<float>(1.0 / log_absent_);
+        std::array<float, 256> gaps{};
+        std::size_t next_gap = gaps.size();
+        Index position = -1;
+        Index sample_end = n;  // one past the last flat position of the sample being filled
+        for (;;) {
+            if (next_gap == gaps.size()) {
+                simd::geometric_gaps(bits.take32(gaps.size()), gaps.data(), gaps.size(), inverse_log_absent);
+                next_gap = 0;
+            }
+            // The gap is at most 2²⁴-ish / p; clamp before converting so no value overflows Index.
+            const float gap = std::min(gaps[next_gap++], static_cast<float>(total));
+            position += 1 + static_cast<Index>(gap);
+            if (position >= total) break;
+            for (; position >= sample_end; sample_end += n)
+                batch.offsets.push_back(static_cast<std::int32_t>(batch.indices.size()));
+            batch.indices.push_back(static_cast<std::int32_t>(position - (sample_end - n)));
+        }
+        while (batch.samples() < samples) batch.offsets.push_back(static_cast<std::int32_t>(batch.indices.size()));
+        draw_values(bits, batch);
+    }
+
+    SparseBatch<Scalar>& scratch() const { return scratch_; }
+
     VectorX<Scalar> probabilities_;
     FeatureRange range_;
+    std::vector<std::uint64_t> thresholds_;
+    bool geometric_ = false;
+    double log_absent_ = 0.0;
+    // Dense sample() goes through the sparse path; the scratch is per sampler, so share a sampler across threads
+    // only through sample_sparse.
+    mutable SparseBatch<Scalar> scratch_;
 };
 
 }  // namespace tms

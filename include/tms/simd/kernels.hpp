@@ -14,6 +14,13 @@
 
 namespace tms::simd {
 
+/// SIMD width, in elements of \p T, of the default architecture: the padding unit of the gradient core's buffers.
+template <class T, class Arch = xsimd::default_arch>
+inline constexpr std::ptrdiff_t lanes = static_cast<std::ptrdiff_t>(xsimd::batch<T, Arch>::size);
+
+// The kernels below are forced inline: they run once or a few times per sample on vectors of one to a few
+// registers, where a call costs as much as the work and inlining lets a compile-time length unroll the loop.
+
 /// Horizontal sum; xsimd 8.1 spells it `hadd` (later versions `reduce_add`), so it is wrapped once here.
 template <class T, class Arch>
 [[nodiscard]] inline T horizontal_sum(const xsimd::batch<T, Arch>& x) noexcept {
@@ -57,7 +64,7 @@ T dot(const T* x, const T* y, std::ptrdiff_t n) noexcept {
 /// With y = f(z) and r = y − t: returns Σ_i I_i r_i² and writes δ_i = scale · I_i r_i f'(z_i), the gradient of
 /// scale/2 · Σ I_i r_i² with respect to z. `scale` carries the 2/(batch·features) of the mean.
 template <class Activation, class T, class Arch = xsimd::default_arch>
-T output_gradient(const T* pre_activation, const T* target, const T* importance, T* delta, std::ptrdiff_t n,
+[[gnu::always_inline]] inline T output_gradient(const T* pre_activation, const T* target, const T* importance, T* delta, std::ptrdiff_t n,
                   T scale) noexcept {
     using batch = xsimd::batch<T, Arch>;
     constexpr std::ptrdiff_t lanes = batch::size;
@@ -83,7 +90,7 @@ T output_gradient(const T* pre_activation, const T* target, const T* importance,
 
 /// y += alpha · x.
 template <class T, class Arch = xsimd::default_arch>
-void axpy(T alpha, const T* x, T* y, std::ptrdiff_t n) noexcept {
+[[gnu::always_inline]] inline void axpy(T alpha, const T* x, T* y, std::ptrdiff_t n) noexcept {
     using batch = xsimd::batch<T, Arch>;
     constexpr std::ptrdiff_t lanes = batch::size;
     const std::ptrdiff_t vector_end = n - n % lanes;
@@ -95,7 +102,7 @@ void axpy(T alpha, const T* x, T* y, std::ptrdiff_t n) noexcept {
 
 /// Σ x_i y_i.
 template <class T, class Arch = xsimd::default_arch>
-[[nodiscard]] T dot(const T* x, const T* y, std::ptrdiff_t n) noexcept {
+[[gnu::always_inline]] [[nodiscard]] inline T dot(const T* x, const T* y, std::ptrdiff_t n) noexcept {
     using batch = xsimd::batch<T, Arch>;
     constexpr std::ptrdiff_t lanes = batch::size;
     const std::ptrdiff_t vector_end = n - n % lanes;

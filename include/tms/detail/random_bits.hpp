@@ -1,0 +1,55 @@
+#pragma once
+/// \file detail/random_bits.hpp
+/// A buffered stream of random words from the SIMD xoshiro lanes, seeded from one RandomEngine.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "../sampling/random_engine.hpp"
+#include "../simd/random_kernels.hpp"
+#include "../config.hpp"
+
+namespace tms::detail {
+
+/// Random 32-bit words for one sampling call, handed out in contiguous runs so hot loops need no per-word branch.
+/// Construction advances the engine by exactly 32 draws (the seeds of the eight lanes).
+class RandomBits {
+public:
+    /// The most words one take32() may ask for.
+    static constexpr std::size_t capacity = 2 * 256 * simd::random_lanes;
+
+    explicit RandomBits(RandomEngine& engine) noexcept {
+        for (auto& word : state_.words)
+            for (auto& lane : word) lane = engine();
+        // A lane whose four words are all zero would stay zero forever.
+        for (std::size_t lane = 0; lane < simd::random_lanes; ++lane)
+            if ((state_.words[0][lane] | state_.words[1][lane] | state_.words[2][lane] | state_.words[3][lane]) == 0)
+                state_.words[0][lane] = 1;
+    }
+
+    /// \p count ≤ capacity fresh random 32-bit words, valid until the next call. Words left over in the buffer
+    /// when a run does not fit are skipped, which keeps the stream a pure function of the call sequence.
+    const std::uint32_t* take32(std::size_t count) noexcept {
+        TMS_ASSERT(count <= capacity);
+        if (capacity - position_ < count) refill();
+        const std::uint32_t* run = words_.data() + position_;
+        position_ += count;
+        return run;
+    }
+
+private:
+    void refill() noexcept {
+        simd::xoshiro_fill(state_, raw_.data(), raw_.size() / simd::random_lanes);
+        std::memcpy(words_.data(), raw_.data(), sizeof(raw_));
+        position_ = 0;
+    }
+
+    simd::WideXoshiroState state_{};
+    std::array<std::uint64_t, capacity / 2> raw_{};
+    std::array<std::uint32_t, capacity> words_{};
+    std::size_t position_ = capacity;
+};
+
+}  // namespace tms::detail
