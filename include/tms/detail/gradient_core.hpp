@@ -134,7 +134,10 @@ public:
         if (samples == 0) return Scalar(0);
         const double density =
             static_cast<double>(tile.nonzeros()) / (static_cast<double>(samples) * static_cast<double>(layout_.features));
-        if (density > dense_tile_density) return accumulate_dense(tile, scale);
+        if (density > dense_tile_density) {
+            dense_tile_ = tile.to_dense();
+            return accumulate_dense(dense_tile_, scale);
+        }
         Scalar squared_error = 0;
         for (Index s = 0; s < samples; ++s) {
             const std::int32_t first = tile.offsets[s];
@@ -185,13 +188,54 @@ public:
     }
 
     /// One whole step on a dense batch: adds scale/2 · ∇ Σ I (y − t)² to \p gradient and returns Σ I (y − t)².
+    /// The batch goes through the same density test as a training tile, so both per-sample paths are exercised.
     template <class Input>
-    Scalar accumulate(const Scalar* params, const Eigen::MatrixBase<Input>& input, const Scalar* importance,
-                      Scalar scale, Scalar* gradient) {
+    Scalar whole_batch(const Scalar* params, const Eigen::MatrixBase<Input>& input, const Scalar* importance,
+                       Scalar scale, Scalar* gradient) {
         dense_input_.assign(input);
         begin_step(params, importance);
         const Scalar squared_error = accumulate(dense_input_, scale);
         return squared_error + finish_step(scale, gradient);
+    }
+
+    /// Adds a dense tile (features × samples) through matrix products; returns its Σ_s Σ_i I_i (y_i − t_i)².
+    template <class Input>
+    Scalar accumulate_dense(const Eigen::MatrixBase<Input>& tile, Scalar scale) {
+        const Index n = layout_.features;
+        const Index m = layout_.hidden;
+        const Index samples = tile.cols();
+        TMS_ASSERT(tile.rows() == n);
+        dense_target_.setZero(padded_, samples);
+        if constexpr (Spec::target == Target::absolute)
+            dense_target_.topRows(n) = tile.cwiseAbs();
+        else
+            dense_target_.topRows(n) = tile;
+        dense_output_.resize(padded_, samples);
+        const Eigen::Map<const Encoder> encoder(params_ + layout_.encoder_offset(), m, n);
+        if constexpr (uses_gram) {
+            dense_output_.noalias() = gram_ * tile;
+        } else {
+            dense_pre_hidden_.noalias() = encoder * tile;
+            dense_hidden_ = dense_pre_hidden_.cwiseMax(Scalar(0));
+            dense_output_.noalias() = decoder_ * dense_hidden_;
+        }
+        dense_output_.colwise() += bias_;
+        // δz overwrites z in place: the kernel reads each z_i before writing δ_i.
+        Scalar squared_error = 0;
+        for (Index s = 0; s < samples; ++s)
+            squared_error += simd::output_gradient<OutputActivation>(dense_output_.col(s).data(),
+                                                                     dense_target_.col(s).data(), importance_.data(),
+                                                                     dense_output_.col(s).data(), padded_, scale);
+        bias_gradient_.noalias() += dense_output_.rowwise().sum();
+        if constexpr (uses_gram) {
+            outer_.noalias() += dense_output_ * tile.transpose();
+        } else {
+            decoder_gradient_.noalias() += dense_output_ * dense_hidden_.transpose();
+            dense_delta_hidden_.noalias() = decoder_.transpose() * dense_output_;
+            Relu::chain(dense_delta_hidden_, dense_pre_hidden_);
+            encoder_gradient_.noalias() += dense_delta_hidden_ * tile.transpose();
+        }
+        return squared_error;
     }
 
 private:
@@ -280,46 +324,6 @@ private:
             Scalar* column = encoder_gradient + indices[k] * m;
             const Scalar x = values[k];
             for (Index j = 0; j < m; ++j) column[j] += x * delta_hidden[j];
-        }
-        return squared_error;
-    }
-
-    /// The whole tile through matrix products (dense data, where GEMM beats per-sample work).
-    Scalar accumulate_dense(const SparseBatch<Scalar>& tile, Scalar scale) {
-        const Index n = layout_.features;
-        const Index m = layout_.hidden;
-        const Index samples = tile.samples();
-        dense_tile_.setZero(n, samples);
-        dense_target_.setZero(padded_, samples);
-        for (Index s = 0; s < samples; ++s)
-            for (std::int32_t k = tile.offsets[s]; k < tile.offsets[s + 1]; ++k) {
-                dense_tile_(tile.indices[k], s) = tile.values[k];
-                dense_target_(tile.indices[k], s) = target_of(tile.values[k]);
-            }
-        dense_output_.resize(padded_, samples);
-        const Eigen::Map<const Encoder> encoder(params_ + layout_.encoder_offset(), m, n);
-        if constexpr (uses_gram) {
-            dense_output_.noalias() = gram_ * dense_tile_;
-        } else {
-            dense_pre_hidden_.noalias() = encoder * dense_tile_;
-            dense_hidden_ = dense_pre_hidden_.cwiseMax(Scalar(0));
-            dense_output_.noalias() = decoder_ * dense_hidden_;
-        }
-        dense_output_.colwise() += bias_;
-        // δz overwrites z in place: the kernel reads each z_i before writing δ_i.
-        Scalar squared_error = 0;
-        for (Index s = 0; s < samples; ++s)
-            squared_error += simd::output_gradient<OutputActivation>(dense_output_.col(s).data(),
-                                                                     dense_target_.col(s).data(), importance_.data(),
-                                                                     dense_output_.col(s).data(), padded_, scale);
-        bias_gradient_.noalias() += dense_output_.rowwise().sum();
-        if constexpr (uses_gram) {
-            outer_.noalias() += dense_output_ * dense_tile_.transpose();
-        } else {
-            decoder_gradient_.noalias() += dense_output_ * dense_hidden_.transpose();
-            dense_delta_hidden_.noalias() = decoder_.transpose() * dense_output_;
-            Relu::chain(dense_delta_hidden_, dense_pre_hidden_);
-            encoder_gradient_.noalias() += dense_delta_hidden_ * dense_tile_.transpose();
         }
         return squared_error;
     }

@@ -5,7 +5,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "../sampling/random_engine.hpp"
 #include "../simd/random_kernels.hpp"
@@ -18,7 +17,7 @@ namespace tms::detail {
 class RandomBits {
 public:
     /// The most words one take32() may ask for.
-    static constexpr std::size_t capacity = 2 * 256 * simd::random_lanes;
+    static constexpr std::size_t capacity = 2 * 64 * simd::random_lanes;
 
     explicit RandomBits(RandomEngine& engine) noexcept {
         for (auto& word : state_.words)
@@ -41,14 +40,13 @@ public:
 
 private:
     void refill() noexcept {
-        simd::xoshiro_fill(state_, raw_.data(), raw_.size() / simd::random_lanes);
-        std::memcpy(words_.data(), raw_.data(), sizeof(raw_));
+        simd::xoshiro_fill(state_, words_.data(), capacity / (2 * simd::random_lanes));
         position_ = 0;
     }
 
     simd::WideXoshiroState state_{};
-    std::array<std::uint64_t, capacity / 2> raw_{};
-    std::array<std::uint32_t, capacity> words_{};
+    // Left uninitialised on purpose: it is always filled before it is read, and zeroing it per call showed up.
+    std::array<std::uint32_t, capacity> words_;
     std::size_t position_ = capacity;
 };
 

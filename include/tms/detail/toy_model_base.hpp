@@ -119,7 +119,7 @@ public:
         GradientCore<Spec> core(features(), hidden());
         const Scalar scale = Scalar(2) / static_cast<Scalar>(input.cols() * features());
         const Scalar squared_error =
-            core.accumulate(params.data(), input.template cast<Scalar>(), weights.data(), scale, flat_gradient.data());
+            core.whole_batch(params.data(), input.template cast<Scalar>(), weights.data(), scale, flat_gradient.data());
         gradient = zero_like();
         gradient.unpack(flat_gradient);
         return squared_error / static_cast<Scalar>(input.cols() * features());

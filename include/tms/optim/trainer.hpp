@@ -146,6 +146,12 @@ public:
         model.pack(params_);
         last_finite_ = params_;
         gradient_.assign(params_.size(), Scalar(0));
+        // Sparse tiles pay off only when most features are absent; a sampler without sample_sparse is used densely.
+        if constexpr (requires(SparseBatch<Scalar>& tile) { sampler.sample_sparse(engine_, Index{1}, tile); }) {
+            double expected_density = 0.5;
+            if constexpr (requires { sampler.mean_probability(); }) expected_density = sampler.mean_probability();
+            sample_sparsely_ = expected_density <= detail::GradientCore<typename Model::Spec>::dense_tile_density;
+        }
     }
 
     /// Trains until options.steps steps have been taken in total (or the callback returns false).
@@ -224,14 +230,14 @@ private:
         Scalar squared_error = 0;
         for (Index first = 0; first < options_.batch_size; first += tile_samples) {
             const Index count = std::min(tile_samples, options_.batch_size - first);
-            if constexpr (requires { sampler_.sample_sparse(engine_, count, tile_); }) {
+            if (sample_sparsely_) {
                 sampler_.sample_sparse(engine_, count, tile_);
+                squared_error += core_.accumulate(tile_, scale);
             } else {
                 dense_tile_.resize(model_.features(), count);
                 sampler_.sample(engine_, dense_tile_);
-                tile_.assign(dense_tile_);
+                squared_error += core_.accumulate_dense(dense_tile_, scale);
             }
-            squared_error += core_.accumulate(tile_, scale);
         }
         return squared_error + core_.finish_step(scale, gradient_.data());
     }
@@ -258,6 +264,7 @@ private:
     SparseBatch<Scalar> tile_;
     MatrixX<Scalar> dense_tile_;
     std::int64_t step_ = 0;
+    bool sample_sparsely_ = false;
 };
 
 /// Trains \p model on batches from \p data with the importance-weighted MSE and returns a report.

@@ -82,15 +82,45 @@ public:
     }
 
     /// Fills every column of \p batch (features × batch size, resized only if its row count is wrong) with a sample.
+    ///
+    /// Every feature gets a presence word and a value word and the choice is a SIMD select, so the cost is flat in
+    /// p: the right method for dense data. (A different draw from sample_sparse for the same engine state.)
     template <class Derived>
     void sample(RandomEngine& engine, Eigen::PlainObjectBase<Derived>& batch) const {
+        static_assert(std::is_same_v<typename Derived::Scalar, Scalar>, "the batch must have the sampler's scalar type");
+        static_assert(!Derived::IsRowMajor, "the batch must be column-major (one sample per column)");
         if (batch.rows() != features()) batch.resize(features(), batch.cols());
-        sample_sparse(engine, batch.cols(), scratch());
-        batch.setZero();
-        const auto& sparse = scratch();
-        for (Index s = 0; s < sparse.samples(); ++s)
-            for (std::int32_t k = sparse.offsets[s]; k < sparse.offsets[s + 1]; ++k)
-                batch(sparse.indices[k], s) = sparse.values[k];
+        detail::RandomBits bits(engine);
+        const Index n = features();
+        const auto padded = thresholds_.size();
+        const std::size_t value_words = std::is_same_v<Scalar, float> ? 1 : 2;
+        const bool symmetric = range_ == FeatureRange::symmetric;
+        const Scalar width = symmetric ? Scalar(2) : Scalar(1);
+        const Scalar offset = symmetric ? Scalar(-1) : Scalar(0);
+        for (Index s = 0; s < batch.cols(); ++s) {
+            Scalar* column = batch.col(s).data();
+            for (Index first = 0; first < n; first += 64) {
+                const auto count = std::min<std::size_t>(64, padded - static_cast<std::size_t>(first));
+                const auto stored = static_cast<std::size_t>(std::min<Index>(64, n - first));
+                const std::uint32_t* presence = bits.take32(count);
+                const std::uint32_t* values = bits.take32(count * value_words);
+                if (stored == count) {
+                    simd::dense_features(presence, values, thresholds_.data() + first, always_.data() + first,
+                                         column + first, count, width, offset);
+                } else {
+                    // The column is shorter than the padded block: go through a register-sized buffer.
+                    std::array<Scalar, 64> block;
+                    simd::dense_features(presence, values, thresholds_.data() + first, always_.data() + first,
+                                         block.data(), count, width, offset);
+                    std::copy_n(block.data(), stored, column + first);
+                }
+            }
+        }
+    }
+
+    /// Mean presence probability over features: the expected fraction of nonzeros.
+    [[nodiscard]] double mean_probability() const noexcept {
+        return static_cast<double>(probabilities_.template cast<double>().mean());
     }
 
     /// A new features × \p batch_size batch.
@@ -107,11 +137,17 @@ public:
 private:
     void prepare() {
         const Index n = features();
-        thresholds_.resize(static_cast<std::size_t>(n));
+        // Padded per 64-feature block to whole 16-lane registers; the padding has threshold 0, so it is never present.
+        const Index last_block = n % 64;
+        const Index padded = n - last_block + (last_block + 15) / 16 * 16;
+        thresholds_.assign(static_cast<std::size_t>(padded), 0u);
+        always_.assign(static_cast<std::size_t>(padded), 0u);
         for (Index i = 0; i < n; ++i) {
-            // Feature i is present when a uniform 32-bit word is below p·2³²; p = 1 maps to 2³², always true.
+            // Feature i is present when a uniform 32-bit word is below p·2³²; p = 1 (2³², out of range) is flagged.
             const double p = static_cast<double>(probabilities_[i]);
-            thresholds_[static_cast<std::size_t>(i)] = static_cast<std::uint64_t>(std::ldexp(p, 32));
+            const auto k = static_cast<std::size_t>(i);
+            always_[k] = p >= 1.0 ? 1u : 0u;
+            thresholds_[k] = p >= 1.0 ? 0u : static_cast<std::uint32_t>(std::ldexp(p, 32));
         }
         const double p0 = static_cast<double>(probabilities_[0]);
         const bool shared = (probabilities_.array() == probabilities_[0]).all();
@@ -130,15 +166,18 @@ private:
             const std::size_t run = std::min(chunk, count - start);
             const std::uint32_t* words = bits.take32(run * words_per_value);
             Scalar* out = batch.values.data() + start;
+            // u ∈ [0, 1) becomes offset + width·u: the range is hoisted out of the loop so it vectorises.
+            const Scalar width = symmetric ? Scalar(2) : Scalar(1);
+            const Scalar offset = symmetric ? Scalar(-1) : Scalar(0);
             for (std::size_t k = 0; k < run; ++k) {
                 Scalar u;
                 if constexpr (std::is_same_v<Scalar, float>) {
-                    u = static_cast<float>(words[k] >> 8) * 0x1.0p-24f;
+                    u = static_cast<float>(static_cast<std::int32_t>(words[k] >> 8)) * 0x1.0p-24f;
                 } else {
                     const std::uint64_t wide = (std::uint64_t{words[2 * k + 1]} << 32) | words[2 * k];
-                    u = static_cast<double>(wide >> 11) * 0x1.0p-53;
+                    u = static_cast<double>(static_cast<std::int64_t>(wide >> 11)) * 0x1.0p-53;
                 }
-                out[k] = symmetric ? Scalar(2) * u - Scalar(1) : u;
+                out[k] = offset + width * u;
             }
         }
     }
@@ -147,17 +186,16 @@ private:
         const Index n = features();
         batch.indices.resize(static_cast<std::size_t>(samples * n));
         std::int32_t* indices = batch.indices.data();
-        const std::uint64_t* thresholds = thresholds_.data();
         std::int32_t nnz = 0;
         for (Index s = 0; s < samples; ++s) {
-            // 64 features at a time: the comparisons are independent (they vectorise into a bit mask), then the
-            // present features are read off the mask, so the serial part costs one step per present feature.
+            // 64 features at a time: SIMD comparisons give a bit mask, then the present features are read off the
+            // mask, so the serial part costs one step per present feature.
             for (Index first = 0; first < n; first += 64) {
-                const Index count = std::min<Index>(64, n - first);
-                const std::uint32_t* words = bits.take32(static_cast<std::size_t>(count));
-                std::uint64_t present = 0;
-                for (Index i = 0; i < count; ++i)
-                    present |= std::uint64_t{std::uint64_t{words[i]} < thresholds[first + i]} << i;
+                // Thresholds are zero-padded to whole SIMD registers (padding is never present), so draw that many.
+                const auto count = std::min<std::size_t>(64, thresholds_.size() - static_cast<std::size_t>(first));
+                const std::uint32_t* words = bits.take32(count);
+                std::uint64_t present =
+                    simd::presence_mask(words, thresholds_.data() + first, always_.data() + first, count);
                 for (; present != 0; present &= present - 1)
                     indices[nnz++] = static_cast<std::int32_t>(first + std::countr_zero(present));
             }
@@ -192,16 +230,12 @@ private:
         draw_values(bits, batch);
     }
 
-    SparseBatch<Scalar>& scratch() const { return scratch_; }
-
     VectorX<Scalar> probabilities_;
     FeatureRange range_;
-    std::vector<std::uint64_t> thresholds_;
+    std::vector<std::uint32_t> thresholds_;
+    std::vector<std::uint32_t> always_;
     bool geometric_ = false;
     double log_absent_ = 0.0;
-    // Dense sample() goes through the sparse path; the scratch is per sampler, so share a sampler across threads
-    // only through sample_sparse.
-    mutable SparseBatch<Scalar> scratch_;
 };
 
 }  // namespace tms

@@ -24,12 +24,15 @@ struct WideXoshiroState {
 namespace reference {
 
 /// Scalar twin of simd::xoshiro_fill.
-inline void xoshiro_fill(WideXoshiroState& state, std::uint64_t* out, std::size_t blocks) noexcept {
+inline void xoshiro_fill(WideXoshiroState& state, std::uint32_t* out, std::size_t blocks) noexcept {
     auto& s = state.words;
     for (std::size_t block = 0; block < blocks; ++block) {
         for (std::size_t lane = 0; lane < random_lanes; ++lane) {
             const std::uint64_t sum = s[0][lane] + s[3][lane];
-            out[block * random_lanes + lane] = ((sum << 23) | (sum >> 41)) + s[0][lane];
+            const std::uint64_t word = ((sum << 23) | (sum >> 41)) + s[0][lane];
+            const std::size_t at = 2 * (block * random_lanes + lane);
+            out[at] = static_cast<std::uint32_t>(word);  // little-endian halves, as the SIMD store lays them out
+            out[at + 1] = static_cast<std::uint32_t>(word >> 32);
             const std::uint64_t t = s[1][lane] << 17;
             s[2][lane] ^= s[0][lane];
             s[3][lane] ^= s[1][lane];
@@ -50,7 +53,91 @@ inline void geometric_gaps(const std::uint32_t* words, float* gaps, std::size_t 
     }
 }
 
+/// Scalar twin of simd::presence_mask.
+inline std::uint64_t presence_mask(const std::uint32_t* words, const std::uint32_t* thresholds,
+                                   const std::uint32_t* always, std::size_t count) noexcept {
+    std::uint64_t mask = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        mask |= std::uint64_t{words[i] < thresholds[i] || always[i] != 0} << i;
+    return mask;
+}
+
+/// Scalar twin of simd::dense_features.
+template <class T>
+void dense_features(const std::uint32_t* presence_words, const std::uint32_t* value_words,
+                    const std::uint32_t* thresholds, const std::uint32_t* always, T* out, std::size_t count, T width,
+                    T offset) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+        T u;
+        if constexpr (sizeof(T) == 4) {
+            u = static_cast<T>(static_cast<std::int32_t>(value_words[i] >> 8)) * T(0x1.0p-24);
+        } else {
+            const std::uint64_t wide = (std::uint64_t{value_words[2 * i + 1]} << 32) | value_words[2 * i];
+            u = static_cast<T>(static_cast<std::int64_t>(wide >> 11)) * T(0x1.0p-53);
+        }
+        const bool present = presence_words[i] < thresholds[i] || always[i] != 0;
+        out[i] = present ? offset + width * u : T(0);
+    }
+}
+
 }  // namespace reference
+
+/// A dense sample: out[i] = offset + width·u_i when feature i is present (as in presence_mask), else 0, with u_i
+/// uniform on [0, 1) from value_words (one word per float, two per double).
+template <class T, class Arch = xsimd::default_arch>
+[[gnu::always_inline]] inline void dense_features(const std::uint32_t* presence_words, const std::uint32_t* value_words,
+                                                  const std::uint32_t* thresholds, const std::uint32_t* always, T* out,
+                                                  std::size_t count, T width, T offset) noexcept {
+    if constexpr (sizeof(T) != 4) {
+        reference::dense_features(presence_words, value_words, thresholds, always, out, count, width, offset);
+    } else {
+        using words = xsimd::batch<std::uint32_t, Arch>;
+        using ints = xsimd::batch<std::int32_t, Arch>;
+        using floats = xsimd::batch<float, Arch>;
+        constexpr std::size_t lanes = floats::size;
+        const std::size_t vector_end = count - count % lanes;
+        const words zero(0u);
+        const floats unit(0x1.0p-24f), scale(width), shift(offset);
+        for (std::size_t i = 0; i < vector_end; i += lanes) {
+            const ints top = ints::load_unaligned(reinterpret_cast<const std::int32_t*>(value_words + i)) >> 8;
+            const floats value = xsimd::fma(xsimd::to_float(top & ints(0x00FFFFFF)) * unit, scale, shift);
+            const auto present = (words::load_unaligned(presence_words + i) < words::load_unaligned(thresholds + i)) |
+                                 (words::load_unaligned(always + i) != zero);
+            // Select on the bit patterns: +0.0f is all zero bits, and xsimd 8.1 has no uint32→float mask cast.
+            xsimd::bitwise_cast<floats>(xsimd::select(present, xsimd::bitwise_cast<words>(value), zero))
+                .store_unaligned(out + i);
+        }
+        reference::dense_features(presence_words + vector_end, value_words + vector_end, thresholds + vector_end,
+                                  always + vector_end, out + vector_end, count - vector_end, width, offset);
+    }
+}
+
+/// Bit i set when feature i is present: words[i] < thresholds[i], or always[i] ≠ 0 (probability one).
+/// \pre count ≤ 64
+template <class Arch = xsimd::default_arch>
+[[gnu::always_inline]] inline std::uint64_t presence_mask(const std::uint32_t* words, const std::uint32_t* thresholds,
+                                                          const std::uint32_t* always, std::size_t count) noexcept {
+    using batch = xsimd::batch<std::uint32_t, Arch>;
+    constexpr std::size_t lanes = batch::size;
+    static_assert(lanes <= 32, "a lane's bit must fit a 32-bit word");
+    alignas(64) static constexpr std::uint32_t lane_bits[32] = {
+        1u << 0,  1u << 1,  1u << 2,  1u << 3,  1u << 4,  1u << 5,  1u << 6,  1u << 7,  1u << 8,  1u << 9,  1u << 10,
+        1u << 11, 1u << 12, 1u << 13, 1u << 14, 1u << 15, 1u << 16, 1u << 17, 1u << 18, 1u << 19, 1u << 20, 1u << 21,
+        1u << 22, 1u << 23, 1u << 24, 1u << 25, 1u << 26, 1u << 27, 1u << 28, 1u << 29, 1u << 30, 1u << 31};
+    const batch bits = batch::load_aligned(lane_bits);
+    const batch zero(0u);
+    const std::size_t vector_end = count - count % lanes;
+    std::uint64_t mask = 0;
+    for (std::size_t first = 0; first < vector_end; first += lanes) {
+        const auto present = (batch::load_unaligned(words + first) < batch::load_unaligned(thresholds + first)) |
+                             (batch::load_unaligned(always + first) != zero);
+        // The lanes carry distinct bits, so their sum is their union.
+        mask |= std::uint64_t{xsimd::hadd(xsimd::select(present, bits, zero))} << first;
+    }
+    return mask | (reference::presence_mask(words + vector_end, thresholds + vector_end, always + vector_end,
+                                            count - vector_end)
+                   << vector_end);
+}
 
 /// Geometric(p) gaps between present features: floor(log U / log(1 − p)) with U = (⌊w/2⁸⌋ + ½)·2⁻²⁴ ∈ (0, 1)
 /// taken from each random word w. \p inverse_log_absent is 1 / log(1 − p).
@@ -69,10 +156,10 @@ void geometric_gaps(const std::uint32_t* words, float* gaps, std::size_t count, 
     reference::geometric_gaps(words + vector_end, gaps + vector_end, count - vector_end, inverse_log_absent);
 }
 
-/// Writes \p blocks × 8 random 64-bit words to \p out, advancing all eight generators \p blocks times.
-/// Word `block * 8 + lane` comes from generator `lane`, exactly as in reference::xoshiro_fill.
+/// Writes \p blocks × 8 random 64-bit words to \p out as 32-bit halves (low half first), advancing all eight
+/// generators \p blocks times. Word `block * 8 + lane` comes from generator `lane`, as in reference::xoshiro_fill.
 template <class Arch = xsimd::default_arch>
-void xoshiro_fill(WideXoshiroState& state, std::uint64_t* out, std::size_t blocks) noexcept {
+void xoshiro_fill(WideXoshiroState& state, std::uint32_t* out, std::size_t blocks) noexcept {
     using batch = xsimd::batch<std::uint64_t, Arch>;
     constexpr std::size_t width = batch::size;
     if constexpr (random_lanes % width != 0) {
@@ -86,7 +173,9 @@ void xoshiro_fill(WideXoshiroState& state, std::uint64_t* out, std::size_t block
             batch s3 = batch::load_aligned(&s[3][part]);
             for (std::size_t block = 0; block < blocks; ++block) {
                 const batch sum = s0 + s3;
-                (((sum << 23) | (sum >> 41)) + s0).store_unaligned(out + block * random_lanes + part);
+                // xsimd stores through the vector type, which may alias the 32-bit buffer.
+                (((sum << 23) | (sum >> 41)) + s0)
+                    .store_unaligned(reinterpret_cast<std::uint64_t*>(out + 2 * (block * random_lanes + part)));
                 const batch t = s1 << 17;
                 s2 ^= s0;
                 s3 ^= s1;
