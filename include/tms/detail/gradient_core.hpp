@@ -25,6 +25,7 @@
 
 #include "../sampling/sparse_batch.hpp"
 #include "../simd/kernels.hpp"
+#include "../simd/sample_lanes_kernel.hpp"
 #include "network.hpp"
 
 namespace tms::detail {
@@ -52,6 +53,23 @@ public:
 
     /// A tile whose fraction of present features exceeds this goes through matrix products.
     static constexpr double dense_tile_density = uses_gram ? 0.3 : 0.2;
+    /// Largest hidden size for the lanes-over-samples kernel (its hidden activations stay in registers).
+    static constexpr Index lanes_max_hidden = 8;
+    /// Above this expected density a small model runs with SIMD lanes over samples (measured crossover).
+    static constexpr double lanes_density = uses_gram ? 0.025 : 0.015;
+
+    /// How a tile should be drawn and processed.
+    enum class TileKind {
+        sparse,         ///< compressed samples, per-sample work in proportion to the nonzeros
+        dense,          ///< a dense features × samples tile through matrix products
+        feature_major,  ///< a dense samples-along-rows tile for the lanes-over-samples kernel
+    };
+
+    /// The cheapest tile kind for data with \p expected_density present features.
+    [[nodiscard]] TileKind preferred_tile(double expected_density) const noexcept {
+        if (layout_.hidden <= lanes_max_hidden && expected_density >= lanes_density) return TileKind::feature_major;
+        return expected_density > dense_tile_density ? TileKind::dense : TileKind::sparse;
+    }
 
     /// The padded feature count when the model's sizes are fixed, else Dynamic.
     static constexpr Index padded_at_compile_time =
@@ -111,6 +129,7 @@ public:
         importance_.head(n) = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>>(importance, n);
         bias_gradient_.setZero();
         empty_samples_ = 0;
+        lanes_used_ = false;
         const Eigen::Map<const Encoder> encoder(params + layout_.encoder_offset(), m, n);
         if constexpr (uses_gram) {
             gram_.topRows(n).noalias() = encoder.transpose() * encoder;
@@ -170,6 +189,9 @@ public:
                                                                             padded_, scale);
             bias_gradient_ += count * delta_;
         }
+        if (lanes_used_)
+            squared_error += lane_accumulators_.reduce(gradient + layout_.encoder_offset(),
+                                                       gradient + layout_.decoder_offset(), gradient + layout_.bias_offset());
         Eigen::Map<Bias>(gradient + layout_.bias_offset(), n) += bias_gradient_.head(n);
         const Eigen::Map<const Encoder> encoder(params_ + layout_.encoder_offset(), m, n);
         Eigen::Map<Encoder> encoder_gradient(gradient + layout_.encoder_offset(), m, n);
@@ -197,6 +219,24 @@ public:
         const Scalar squared_error = accumulate(dense_input_, scale);
         return squared_error + finish_step(scale, gradient);
     }
+
+    /// Adds \p samples samples stored feature-major (feature i of sample s at inputs[i·stride + s], with zeros up
+    /// to a whole number of SIMD lanes) through the lanes-over-samples kernel; their squared error is returned by
+    /// finish_step. \pre hidden() ≤ lanes_max_hidden
+    void accumulate_feature_major(const Scalar* inputs, Index stride, Index samples, Scalar scale) {
+        TMS_ASSERT(layout_.hidden <= lanes_max_hidden);
+        if (!lanes_used_) {
+            lane_accumulators_.reset(layout_.features, layout_.hidden, Spec::tied);
+            lanes_used_ = true;
+        }
+        const simd::SmallModelView<Scalar> view{
+            params_ + layout_.encoder_offset(), Spec::tied ? nullptr : params_ + layout_.decoder_offset(),
+            params_ + layout_.bias_offset(), importance_.data(), layout_.features, layout_.hidden};
+        dispatch_hidden<1>(view, inputs, stride, samples, scale);
+    }
+
+    /// Lanes of the lanes-over-samples kernel: feature-major tiles are padded to a multiple of this.
+    static constexpr Index sample_lanes = simd::LaneAccumulators<Scalar>::lanes;
 
     /// Adds a dense tile (features × samples) through matrix products; returns its Σ_s Σ_i I_i (y_i − t_i)².
     template <class Input>
@@ -251,6 +291,21 @@ private:
             return Spec::hidden;
         else
             return layout_.hidden;
+    }
+
+    /// Calls the kernel instantiated for the run-time hidden size (1 … lanes_max_hidden).
+    template <int Hidden>
+    void dispatch_hidden(const simd::SmallModelView<Scalar>& view, const Scalar* inputs, Index stride, Index samples,
+                         Scalar scale) {
+        if constexpr (Hidden <= lanes_max_hidden) {
+            if (layout_.hidden == Hidden) {
+                simd::lanes_over_samples_gradient<Hidden, HiddenActivation, OutputActivation,
+                                                  Spec::target == Target::absolute>(view, inputs, stride, samples,
+                                                                                    scale, lane_accumulators_);
+                return;
+            }
+            dispatch_hidden<Hidden + 1>(view, inputs, stride, samples, scale);
+        }
     }
 
     static Index round_up(Index n) noexcept {
@@ -343,6 +398,9 @@ private:
     // Dense tiles.
     PaddedMatrix dense_tile_, dense_target_, dense_output_, dense_pre_hidden_, dense_hidden_, dense_delta_hidden_;
     SparseBatch<Scalar> dense_input_;
+    // Small models: per-lane gradient sums of the lanes-over-samples kernel.
+    simd::LaneAccumulators<Scalar> lane_accumulators_;
+    bool lanes_used_ = false;
 };
 
 }  // namespace tms::detail

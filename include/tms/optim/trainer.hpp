@@ -146,11 +146,11 @@ public:
         model.pack(params_);
         last_finite_ = params_;
         gradient_.assign(params_.size(), Scalar(0));
-        // Sparse tiles pay off only when most features are absent; a sampler without sample_sparse is used densely.
-        if constexpr (requires(SparseBatch<Scalar>& tile) { sampler.sample_sparse(engine_, Index{1}, tile); }) {
-            double expected_density = 0.5;
-            if constexpr (requires { sampler.mean_probability(); }) expected_density = sampler.mean_probability();
-            sample_sparsely_ = expected_density <= detail::GradientCore<typename Model::Spec>::dense_tile_density;
+        // The tile kind follows the data's expected density; a sampler that can only fill dense batches is used
+        // densely.
+        if constexpr (samples_sparsely && requires { sampler.mean_probability(); }) {
+            tile_kind_ = core_.preferred_tile(sampler.mean_probability());
+            if (tile_kind_ == TileKind::feature_major && !samples_feature_major) tile_kind_ = TileKind::dense;
         }
     }
 
@@ -223,6 +223,13 @@ public:
     static constexpr Index tile_samples = 256;
 
 private:
+    using Core = detail::GradientCore<typename Model::Spec>;
+    using TileKind = typename Core::TileKind;
+    static constexpr bool samples_sparsely =
+        requires(const Sampler& s, RandomEngine& e, SparseBatch<Scalar>& tile) { s.sample_sparse(e, Index{1}, tile); };
+    static constexpr bool samples_feature_major =
+        requires(const Sampler& s, RandomEngine& e, Scalar* out) { s.sample_feature_major(e, Index{1}, out, Index{1}); };
+
     /// Samples the step's batch tile by tile and runs each tile through the gradient core as it is drawn, so the
     /// batch never exists at full size; returns Σ over the batch of Σ_i I_i (y_i − t_i)² and fills gradient_.
     Scalar batch_squared_error(Scalar scale) {
@@ -230,13 +237,26 @@ private:
         Scalar squared_error = 0;
         for (Index first = 0; first < options_.batch_size; first += tile_samples) {
             const Index count = std::min(tile_samples, options_.batch_size - first);
-            if (sample_sparsely_) {
-                sampler_.sample_sparse(engine_, count, tile_);
-                squared_error += core_.accumulate(tile_, scale);
-            } else {
-                dense_tile_.resize(model_.features(), count);
-                sampler_.sample(engine_, dense_tile_);
-                squared_error += core_.accumulate_dense(dense_tile_, scale);
+            switch (tile_kind_) {
+                case TileKind::sparse:
+                    if constexpr (samples_sparsely) {
+                        sampler_.sample_sparse(engine_, count, tile_);
+                        squared_error += core_.accumulate(tile_, scale);
+                    }
+                    break;
+                case TileKind::feature_major:
+                    if constexpr (samples_feature_major) {
+                        const Index stride = (count + Core::sample_lanes - 1) / Core::sample_lanes * Core::sample_lanes;
+                        feature_major_tile_.resize(static_cast<std::size_t>(stride * model_.features()));
+                        sampler_.sample_feature_major(engine_, count, feature_major_tile_.data(), stride);
+                        core_.accumulate_feature_major(feature_major_tile_.data(), stride, count, scale);
+                    }
+                    break;
+                case TileKind::dense:
+                    dense_tile_.resize(model_.features(), count);
+                    sampler_.sample(engine_, dense_tile_);
+                    squared_error += core_.accumulate_dense(dense_tile_, scale);
+                    break;
             }
         }
         return squared_error + core_.finish_step(scale, gradient_.data());
@@ -254,7 +274,7 @@ private:
     Model& model_;
     const Sampler& sampler_;
     TrainOptions options_;
-    detail::GradientCore<typename Model::Spec> core_;
+    Core core_;
     detail::AnyOptimizer<Scalar> optimizer_;
     RandomEngine engine_;
     VectorX<Scalar> importance_;
@@ -264,7 +284,8 @@ private:
     SparseBatch<Scalar> tile_;
     MatrixX<Scalar> dense_tile_;
     std::int64_t step_ = 0;
-    bool sample_sparsely_ = false;
+    std::vector<Scalar> feature_major_tile_;
+    TileKind tile_kind_ = TileKind::dense;
 };
 
 /// Trains \p model on batches from \p data with the importance-weighted MSE and returns a report.

@@ -118,6 +118,30 @@ public:
         }
     }
 
+    /// Draws \p samples samples feature-major: feature i of sample s goes to out[i·stride + s] (stride ≥ samples).
+    /// Each feature's row is one run of SIMD selects; this feeds the lanes-over-samples kernel of small models.
+    void sample_feature_major(RandomEngine& engine, Index samples, Scalar* out, Index stride) const {
+        detail::require(samples >= 0 && stride >= samples, "sample_feature_major: stride ", stride,
+                        " is shorter than the ", samples, " samples");
+        detail::RandomBits bits(engine);
+        const std::size_t value_words = std::is_same_v<Scalar, float> ? 1 : 2;
+        const bool symmetric = range_ == FeatureRange::symmetric;
+        const Scalar width = symmetric ? Scalar(2) : Scalar(1);
+        const Scalar offset = symmetric ? Scalar(-1) : Scalar(0);
+        const auto chunk = static_cast<Index>(detail::RandomBits::capacity / (1 + value_words));
+        for (Index i = 0; i < features(); ++i) {
+            const auto k = static_cast<std::size_t>(i);
+            for (Index first = 0; first < samples; first += chunk) {
+                const auto count = static_cast<std::size_t>(std::min(chunk, samples - first));
+                const std::uint32_t* presence = bits.take32(count);
+                const std::uint32_t* values = bits.take32(count * value_words);
+                simd::dense_features<true>(presence, values, thresholds_.data() + k, always_.data() + k,
+                                           out + i * stride + first, count, width, offset);
+            }
+            std::fill(out + i * stride + samples, out + (i + 1) * stride, Scalar(0));
+        }
+    }
+
     /// Mean presence probability over features: the expected fraction of nonzeros.
     [[nodiscard]] double mean_probability() const noexcept {
         return static_cast<double>(probabilities_.template cast<double>().mean());

@@ -63,11 +63,12 @@ inline std::uint64_t presence_mask(const std::uint32_t* words, const std::uint32
 }
 
 /// Scalar twin of simd::dense_features.
-template <class T>
+template <bool SharedThreshold = false, class T>
 void dense_features(const std::uint32_t* presence_words, const std::uint32_t* value_words,
                     const std::uint32_t* thresholds, const std::uint32_t* always, T* out, std::size_t count, T width,
                     T offset) noexcept {
     for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t t = SharedThreshold ? 0 : i;
         T u;
         if constexpr (sizeof(T) == 4) {
             u = static_cast<T>(static_cast<std::int32_t>(value_words[i] >> 8)) * T(0x1.0p-24);
@@ -75,21 +76,23 @@ void dense_features(const std::uint32_t* presence_words, const std::uint32_t* va
             const std::uint64_t wide = (std::uint64_t{value_words[2 * i + 1]} << 32) | value_words[2 * i];
             u = static_cast<T>(static_cast<std::int64_t>(wide >> 11)) * T(0x1.0p-53);
         }
-        const bool present = presence_words[i] < thresholds[i] || always[i] != 0;
+        const bool present = presence_words[i] < thresholds[t] || always[t] != 0;
         out[i] = present ? offset + width * u : T(0);
     }
 }
 
 }  // namespace reference
 
-/// A dense sample: out[i] = offset + width·u_i when feature i is present (as in presence_mask), else 0, with u_i
-/// uniform on [0, 1) from value_words (one word per float, two per double).
-template <class T, class Arch = xsimd::default_arch>
+/// Dense draws: out[i] = offset + width·u_i when entry i is present (as in presence_mask), else 0, with u_i
+/// uniform on [0, 1) from value_words (one word per float, two per double). With \p SharedThreshold every entry
+/// uses thresholds[0] and always[0] (one feature across many samples); otherwise entry i uses thresholds[i].
+template <bool SharedThreshold = false, class T, class Arch = xsimd::default_arch>
 [[gnu::always_inline]] inline void dense_features(const std::uint32_t* presence_words, const std::uint32_t* value_words,
                                                   const std::uint32_t* thresholds, const std::uint32_t* always, T* out,
                                                   std::size_t count, T width, T offset) noexcept {
     if constexpr (sizeof(T) != 4) {
-        reference::dense_features(presence_words, value_words, thresholds, always, out, count, width, offset);
+        reference::dense_features<SharedThreshold>(presence_words, value_words, thresholds, always, out, count, width,
+                                                   offset);
     } else {
         using words = xsimd::batch<std::uint32_t, Arch>;
         using ints = xsimd::batch<std::int32_t, Arch>;
@@ -101,14 +104,17 @@ template <class T, class Arch = xsimd::default_arch>
         for (std::size_t i = 0; i < vector_end; i += lanes) {
             const ints top = ints::load_unaligned(reinterpret_cast<const std::int32_t*>(value_words + i)) >> 8;
             const floats value = xsimd::fma(xsimd::to_float(top & ints(0x00FFFFFF)) * unit, scale, shift);
-            const auto present = (words::load_unaligned(presence_words + i) < words::load_unaligned(thresholds + i)) |
-                                 (words::load_unaligned(always + i) != zero);
+            const words threshold = SharedThreshold ? words(thresholds[0]) : words::load_unaligned(thresholds + i);
+            const words certain = SharedThreshold ? words(always[0]) : words::load_unaligned(always + i);
+            const auto present = (words::load_unaligned(presence_words + i) < threshold) | (certain != zero);
             // Select on the bit patterns: +0.0f is all zero bits, and xsimd 8.1 has no uint32→float mask cast.
             xsimd::bitwise_cast<floats>(xsimd::select(present, xsimd::bitwise_cast<words>(value), zero))
                 .store_unaligned(out + i);
         }
-        reference::dense_features(presence_words + vector_end, value_words + vector_end, thresholds + vector_end,
-                                  always + vector_end, out + vector_end, count - vector_end, width, offset);
+        const std::size_t tail_threshold = SharedThreshold ? 0 : vector_end;
+        reference::dense_features<SharedThreshold>(presence_words + vector_end, value_words + vector_end,
+                                                   thresholds + tail_threshold, always + tail_threshold,
+                                                   out + vector_end, count - vector_end, width, offset);
     }
 }
 
