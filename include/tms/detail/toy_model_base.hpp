@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "aligned_vector.hpp"
 #include "gradient_core.hpp"
 #include "network.hpp"
 #include "validate.hpp"
@@ -114,7 +115,7 @@ public:
         check_input(input);
         check_importance(importance);
         const auto params = packed();
-        std::vector<Scalar> flat_gradient(params.size(), Scalar(0));
+        aligned_vector<Scalar> flat_gradient(params.size(), Scalar(0));
         const ImportanceVector weights = importance;
         GradientCore<Spec> core(features(), hidden());
         const Scalar scale = Scalar(2) / static_cast<Scalar>(input.cols() * features());
@@ -168,8 +169,8 @@ protected:
                 "x", importance.cols(), " entries but the model has ", features(), " features");
     }
 
-    [[nodiscard]] std::vector<Scalar> packed() const {
-        std::vector<Scalar> params(static_cast<std::size_t>(parameter_count()));
+    [[nodiscard]] aligned_vector<Scalar> packed() const {
+        aligned_vector<Scalar> params(static_cast<std::size_t>(parameter_count()));
         pack(params);
         return params;
     }

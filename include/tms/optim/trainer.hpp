@@ -16,6 +16,7 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../detail/aligned_vector.hpp"
 #include "../detail/gradient_core.hpp"
 #include "../detail/validate.hpp"
 #include "../errors.hpp"
@@ -278,13 +279,13 @@ private:
     detail::AnyOptimizer<Scalar> optimizer_;
     RandomEngine engine_;
     VectorX<Scalar> importance_;
-    std::vector<Scalar> params_;
-    std::vector<Scalar> last_finite_;
-    std::vector<Scalar> gradient_;
+    detail::aligned_vector<Scalar> params_;
+    detail::aligned_vector<Scalar> last_finite_;
+    detail::aligned_vector<Scalar> gradient_;
     SparseBatch<Scalar> tile_;
     MatrixX<Scalar> dense_tile_;
     std::int64_t step_ = 0;
-    std::vector<Scalar> feature_major_tile_;
+    detail::aligned_vector<Scalar> feature_major_tile_;
     TileKind tile_kind_ = TileKind::dense;
 };
 
