@@ -233,24 +233,33 @@ private:
         const Index n = features();
         const Index total = samples * n;
         const auto inverse_log_absent = static_cast<float>(1.0 / log_absent_);
+        // offsets[s + 1] is written when sample s's last event is known; runs of empty samples are filled in bulk.
+        batch.offsets.resize(static_cast<std::size_t>(samples) + 1);
+        std::int32_t* offsets = batch.offsets.data();
+        offsets[0] = 0;
         std::array<float, 256> gaps{};
         std::size_t next_gap = gaps.size();
         Index position = -1;
-        Index sample_end = n;  // one past the last flat position of the sample being filled
+        Index filled = 0;  // offsets[1 .. filled] are final
+        std::int32_t stored = 0;
         for (;;) {
             if (next_gap == gaps.size()) {
                 simd::geometric_gaps(bits.take32(gaps.size()), gaps.data(), gaps.size(), inverse_log_absent);
                 next_gap = 0;
             }
-            // The gap is at most 2²⁴-ish / p; clamp before converting so no value overflows Index.
+            // A gap is below 2⁴⁰ for any p the sampler accepts; clamp anyway before converting to Index.
             const float gap = std::min(gaps[next_gap++], static_cast<float>(total));
             position += 1 + static_cast<Index>(gap);
             if (position >= total) break;
-            for (; position >= sample_end; sample_end += n)
-                batch.offsets.push_back(static_cast<std::int32_t>(batch.indices.size()));
-            batch.indices.push_back(static_cast<std::int32_t>(position - (sample_end - n)));
+            const Index sample = position / n;
+            if (sample > filled) {
+                std::fill(offsets + filled + 1, offsets + sample + 1, stored);
+                filled = sample;
+            }
+            batch.indices.push_back(static_cast<std::int32_t>(position - sample * n));
+            ++stored;
         }
-        while (batch.samples() < samples) batch.offsets.push_back(static_cast<std::int32_t>(batch.indices.size()));
+        std::fill(offsets + filled + 1, offsets + samples + 1, stored);
         draw_values(bits, batch);
     }
 
