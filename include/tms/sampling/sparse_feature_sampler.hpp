@@ -237,10 +237,12 @@ private:
         batch.offsets.resize(static_cast<std::size_t>(samples) + 1);
         std::int32_t* offsets = batch.offsets.data();
         offsets[0] = 0;
-        std::array<float, 256> gaps{};
+        std::array<float, 256> gaps;  // filled before first use
         std::size_t next_gap = gaps.size();
         Index position = -1;
         Index filled = 0;  // offsets[1 .. filled] are final
+        Index sample = 0;
+        Index sample_start = 0;  // flat position of feature 0 of `sample`; walked forward, no division
         std::int32_t stored = 0;
         for (;;) {
             if (next_gap == gaps.size()) {
@@ -251,12 +253,15 @@ private:
             const float gap = std::min(gaps[next_gap++], static_cast<float>(total));
             position += 1 + static_cast<Index>(gap);
             if (position >= total) break;
-            const Index sample = position / n;
+            while (position >= sample_start + n) {
+                ++sample;
+                sample_start += n;
+            }
             if (sample > filled) {
                 std::fill(offsets + filled + 1, offsets + sample + 1, stored);
                 filled = sample;
             }
-            batch.indices.push_back(static_cast<std::int32_t>(position - sample * n));
+            batch.indices.push_back(static_cast<std::int32_t>(position - sample_start));
             ++stored;
         }
         std::fill(offsets + filled + 1, offsets + samples + 1, stored);
