@@ -198,7 +198,8 @@ public:
         if constexpr (uses_gram) {
             // ∂L/∂W = Σ_s W (δz xᵀ + x δzᵀ) = W (M + Mᵀ).
             const auto outer = outer_.topRows(n);
-            encoder_gradient.noalias() += encoder * (outer + outer.transpose());
+            symmetric_outer_ = outer + outer.transpose();
+            encoder_gradient.noalias() += encoder * symmetric_outer_;
         } else {
             encoder_gradient += encoder_gradient_;
             if constexpr (Spec::tied)
@@ -390,7 +391,7 @@ private:
     // Per-feature vectors, padded with zeros (zero importance makes the padding inert).
     PaddedVector bias_, importance_, target_, pre_output_, delta_, bias_gradient_;
     // Linear hidden layer: G = WᵀW and M = Σ δz xᵀ.
-    PaddedMatrix gram_, outer_;
+    PaddedMatrix gram_, outer_, symmetric_outer_;
     // ReLU hidden layer: the decoder (Wᵀ or W₂) padded, and the gradient accumulators.
     PaddedMatrix decoder_, decoder_gradient_, encoder_gradient_;
     PaddedVector pre_hidden_, delta_hidden_;

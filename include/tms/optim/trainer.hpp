@@ -163,6 +163,7 @@ public:
         const std::int64_t total = options_.steps;
         const Scalar scale = Scalar(2) / static_cast<Scalar>(options_.batch_size * model_.features());
         const double mean_divisor = static_cast<double>(options_.batch_size * model_.features());
+        report.loss_history.reserve(static_cast<std::size_t>((total - step_) / options_.log_every + 2));
         std::vector<double> recent;
         recent.reserve(static_cast<std::size_t>(options_.final_loss_window));
         std::size_t recent_next = 0;

@@ -72,7 +72,10 @@ public:
         detail::require(samples >= 0, "number of samples must be non-negative, got ", samples);
         const Index n = features();
         batch.reset(n);
+        // Capacity for the worst case, so a batch reused across steps never reallocates.
         batch.offsets.reserve(static_cast<std::size_t>(samples) + 1);
+        batch.indices.reserve(static_cast<std::size_t>(samples * n));
+        batch.values.reserve(static_cast<std::size_t>(samples * n));
         detail::RandomBits bits(engine);
         if (geometric_) {
             sample_geometric(bits, samples, batch);
