@@ -8,12 +8,11 @@
 /// Two entry points:
 /// - BM_LossAndGradient: the public model.loss_and_gradient on a dense batch (includes packing the parameters,
 ///   converting the batch to the core's input form and unpacking the gradient: what a user calling it pays);
-/// - BM_CoreStep: the training hot path without sampling or optimizer — tiles of 256 samples through
-///   detail::GradientCore as tms::Trainer feeds it (sparse tiles below the core's density threshold, dense tiles
-///   above). Internal API: if the core's tile interface changes, this benchmark reports a skip instead of
-///   breaking the build, and BM_TrainStep in bench_training covers the same path through tms::Trainer.
-///   (tms::Trainer may also pick a lanes-over-samples tile for small models; BM_CoreStep times only the sparse
-///   and dense tiles, and BM_CoreStep<..., true> forces the dense one.)
+/// - BM_CoreStep: the training hot path without sampling or optimizer — 4 pre-drawn tiles of 256 samples through
+///   detail::GradientCore, of the kind tms::Trainer would choose (counter `path`: 1 sparse, 2 dense, 3 lanes over
+///   samples); BM_CoreStep<Model, Path::x> forces one kind at every density, to check the core's thresholds.
+///   Internal API: if the core's tile interface changes, this benchmark reports a skip instead of breaking the
+///   build, and BM_TrainStep in bench_training covers the same path through tms::Trainer.
 
 #include <type_traits>
 #include <vector>
@@ -65,9 +64,19 @@ concept tile_core = requires(Core& core, const float* p, float* g, const tms::Sp
     { Core::dense_tile_density } -> std::convertible_to<double>;
 };
 
-/// \tparam AlwaysDense  send every tile through the dense (GEMM) path whatever its density, to check the core's
-///                     density threshold against measurement.
-template <class Model, bool AlwaysDense = false>
+/// The lanes-over-samples tile for small models and the core's own choice of tile (newer cores).
+template <class Core>
+concept lanes_core = tile_core<Core> && requires(Core& core, const float* x) {
+    core.accumulate_feature_major(x, Index{256}, Index{256}, 1.0f);
+    core.preferred_tile(0.5);
+    { Core::sample_lanes } -> std::convertible_to<Index>;
+    { Core::lanes_max_hidden } -> std::convertible_to<Index>;
+};
+
+/// How BM_CoreStep feeds the core: as tms::Trainer would (automatic), or always one kind of tile.
+enum class Path { automatic, sparse, dense, lanes };
+
+template <class Model, Path path = Path::automatic>
 void BM_CoreStep(benchmark::State& state) {
     using Core = tms::detail::GradientCore<typename Model::Spec>;
     if constexpr (tile_core<Core>) {
@@ -81,28 +90,62 @@ void BM_CoreStep(benchmark::State& state) {
         std::vector<float> gradient(params.size(), 0.0f);
         const tms::VectorX<float> importance = tms::geometric_importance<float>(n, 0.7);
         const tms::SparseFeatureSampler<float> sampler(n, p, range_of<Model>());
-        tms::RandomEngine engine(7, 1);
-        const bool dense = AlwaysDense || p > Core::dense_tile_density;
-        std::vector<tms::SparseBatch<float>> sparse_tiles(tms::bench::batch_size / tile_samples);
-        std::vector<tms::MatrixX<float>> dense_tiles(sparse_tiles.size());
-        for (std::size_t t = 0; t < sparse_tiles.size(); ++t) {
-            sampler.sample_sparse(engine, tile_samples, sparse_tiles[t]);
-            dense_tiles[t] = sampler.sample(engine, tile_samples);
-        }
         Core core(n, m);
+
+        Path used = path;
+        if (path == Path::automatic) {
+            used = p > Core::dense_tile_density ? Path::dense : Path::sparse;
+            if constexpr (lanes_core<Core>) {
+                const auto kind = core.preferred_tile(sampler.mean_probability());
+                used = kind == Core::TileKind::feature_major ? Path::lanes
+                       : kind == Core::TileKind::dense       ? Path::dense
+                                                             : Path::sparse;
+            }
+        }
+        if (used == Path::lanes) {
+            if constexpr (lanes_core<Core>) {
+                if (m > Core::lanes_max_hidden) {
+                    state.SkipWithError("the lanes-over-samples tile needs m <= lanes_max_hidden");
+                    return;
+                }
+            } else {
+                state.SkipWithError("this gradient core has no lanes-over-samples tile");
+                return;
+            }
+        }
+
+        // The batch, pre-drawn in the form the path consumes: 4 tiles of 256 samples.
+        tms::RandomEngine engine(7, 1);
+        const std::size_t tiles = tms::bench::batch_size / tile_samples;
+        std::vector<tms::SparseBatch<float>> sparse_tiles(tiles);
+        std::vector<tms::MatrixX<float>> dense_tiles(tiles);
+        std::vector<std::vector<float>> lane_tiles(tiles);
+        for (std::size_t t = 0; t < tiles; ++t) {
+            if (used == Path::sparse) sampler.sample_sparse(engine, tile_samples, sparse_tiles[t]);
+            if (used == Path::dense) dense_tiles[t] = sampler.sample(engine, tile_samples);
+            if (used == Path::lanes) {
+                lane_tiles[t].resize(static_cast<std::size_t>(tile_samples * n));
+                sampler.sample_feature_major(engine, tile_samples, lane_tiles[t].data(), tile_samples);
+            }
+        }
+
         const float scale = 2.0f / static_cast<float>(tms::bench::batch_size * n);
         const tms::bench::LoopTimer timer;
         for (auto _ : state) {
             core.begin_step(params.data(), importance.data());
             float squared_error = 0.0f;
-            for (std::size_t t = 0; t < sparse_tiles.size(); ++t)
-                squared_error += dense ? core.accumulate_dense(dense_tiles[t], scale)
-                                       : core.accumulate(sparse_tiles[t], scale);
+            for (std::size_t t = 0; t < tiles; ++t) {
+                if (used == Path::sparse) squared_error += core.accumulate(sparse_tiles[t], scale);
+                if (used == Path::dense) squared_error += core.accumulate_dense(dense_tiles[t], scale);
+                if constexpr (lanes_core<Core>)
+                    if (used == Path::lanes)
+                        core.accumulate_feature_major(lane_tiles[t].data(), tile_samples, tile_samples, scale);
+            }
             squared_error += core.finish_step(scale, gradient.data());
             benchmark::DoNotOptimize(squared_error);
             benchmark::ClobberMemory();
         }
-        state.counters["dense_path"] = dense ? 1.0 : 0.0;
+        state.counters["path"] = static_cast<double>(static_cast<int>(used));  // 1 sparse, 2 dense, 3 lanes
         tms::bench::set_sample_counters(state, timer, static_cast<double>(state.iterations() * tms::bench::batch_size),
                                         tms::bench::dense_flops_per_sample(n, m));
     } else {
@@ -136,8 +179,14 @@ BENCHMARK_TEMPLATE(BM_CoreStep, ReluOutput)->Apply(tied_shapes);
 BENCHMARK_TEMPLATE(BM_CoreStep, ReluOutputFixed)->Apply(shape_20_5);
 BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden)->Apply(shape_10_5);
 BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue)->Apply(shape_100_40);
-BENCHMARK_TEMPLATE(BM_CoreStep, ReluOutput, true)->Apply(tied_shapes);
-BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, true)->Apply(shape_10_5);
-BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue, true)->Apply(shape_100_40);
+// Every tile kind at every density, to check the core's thresholds against measurement.
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluOutput, Path::sparse)->Apply(tied_shapes);
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluOutput, Path::dense)->Apply(tied_shapes);
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluOutput, Path::lanes)->Apply(shape_20_5)->Apply(shape_10_5);
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, Path::sparse)->Apply(shape_10_5);
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, Path::dense)->Apply(shape_10_5);
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, Path::lanes)->Apply(shape_10_5);
+BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue, Path::sparse)->Apply(shape_100_40);
+BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue, Path::dense)->Apply(shape_100_40);
 
 TMS_BENCHMARK_MAIN(true)
