@@ -23,6 +23,7 @@
 
 #include <Eigen/Core>
 
+#include "../config.hpp"
 #include "../sampling/sparse_batch.hpp"
 #include "../simd/kernels.hpp"
 #include "../simd/sample_lanes_kernel.hpp"
@@ -157,14 +158,11 @@ public:
             dense_tile_ = tile.to_dense();
             return accumulate_dense(dense_tile_, scale);
         }
+        empty_samples_ += samples - tile.nonempty();
         Scalar squared_error = 0;
-        for (Index s = 0; s < samples; ++s) {
-            const std::int32_t first = tile.offsets[s];
-            const std::int32_t last = tile.offsets[s + 1];
-            if (first == last) {
-                ++empty_samples_;
-                continue;
-            }
+        for (Index j = 0; j < tile.nonempty(); ++j) {
+            const std::int32_t first = tile.offsets[j];
+            const std::int32_t last = tile.offsets[j + 1];
             const std::span<const std::int32_t> indices(tile.indices.data() + first, tile.indices.data() + last);
             const std::span<const Scalar> values(tile.values.data() + first, tile.values.data() + last);
             if constexpr (uses_gram)

@@ -1,6 +1,6 @@
 #pragma once
 /// \file sampling/sparse_batch.hpp
-/// A batch of sparse samples in compressed-sparse-column form: only the present features are stored.
+/// A batch of sparse samples: only samples with a present feature are stored, and of them only the present features.
 
 #include <cstdint>
 #include <vector>
@@ -12,35 +12,47 @@
 
 namespace tms {
 
-/// Samples stored by their present features: sample s holds indices[offsets[s] .. offsets[s+1]) with their values,
-/// in increasing feature order. This is what lets the gradient core spend time in proportion to the nonzeros.
+/// Compressed samples. Of sample_count samples, the nonempty ones are listed in sample_ids (increasing); the j-th
+/// of them holds indices[offsets[j] .. offsets[j+1]) with their values, in increasing feature order. Empty samples
+/// cost nothing to store or to visit, which is what lets work follow the nonzeros in the sparse regime.
 template <real_scalar Scalar_>
 struct SparseBatch {
     using Scalar = Scalar_;
 
     Index features = 0;
+    Index sample_count = 0;
+    std::vector<std::int32_t> sample_ids;
     std::vector<std::int32_t> offsets{0};
     std::vector<std::int32_t> indices;
     std::vector<Scalar> values;
 
-    [[nodiscard]] Index samples() const noexcept { return static_cast<Index>(offsets.size()) - 1; }
+    /// All samples, empty ones included.
+    [[nodiscard]] Index samples() const noexcept { return sample_count; }
+    /// Samples with at least one present feature.
+    [[nodiscard]] Index nonempty() const noexcept { return static_cast<Index>(sample_ids.size()); }
     [[nodiscard]] Index nonzeros() const noexcept { return static_cast<Index>(indices.size()); }
-    /// Present features of sample \p s.
-    [[nodiscard]] Index active(Index s) const noexcept { return offsets[s + 1] - offsets[s]; }
 
     /// Empties the batch (keeping capacity) for samples of \p feature_count features.
     void reset(Index feature_count) {
         features = feature_count;
+        sample_count = 0;
+        sample_ids.clear();
         offsets.assign(1, 0);
         indices.clear();
         values.clear();
     }
 
+    /// Ends the nonempty sample \p sample_id whose features were just appended to indices and values.
+    void close_sample(Index sample_id) {
+        sample_ids.push_back(static_cast<std::int32_t>(sample_id));
+        offsets.push_back(static_cast<std::int32_t>(indices.size()));
+    }
+
     /// The batch as a dense features × samples matrix.
     [[nodiscard]] MatrixX<Scalar> to_dense() const {
         MatrixX<Scalar> dense = MatrixX<Scalar>::Zero(features, samples());
-        for (Index s = 0; s < samples(); ++s)
-            for (std::int32_t k = offsets[s]; k < offsets[s + 1]; ++k) dense(indices[k], s) = values[k];
+        for (std::size_t j = 0; j < sample_ids.size(); ++j)
+            for (std::int32_t k = offsets[j]; k < offsets[j + 1]; ++k) dense(indices[k], sample_ids[j]) = values[k];
         return dense;
     }
 
@@ -48,7 +60,9 @@ struct SparseBatch {
     template <class Derived>
     void assign(const Eigen::MatrixBase<Derived>& dense) {
         reset(dense.rows());
+        sample_count = dense.cols();
         for (Index s = 0; s < dense.cols(); ++s) {
+            const auto before = indices.size();
             for (Index i = 0; i < dense.rows(); ++i) {
                 const Scalar value = static_cast<Scalar>(dense(i, s));
                 if (value != Scalar(0)) {
@@ -56,7 +70,7 @@ struct SparseBatch {
                     values.push_back(value);
                 }
             }
-            offsets.push_back(static_cast<std::int32_t>(indices.size()));
+            if (indices.size() != before) close_sample(s);
         }
     }
 };

@@ -72,7 +72,9 @@ public:
         detail::require(samples >= 0, "number of samples must be non-negative, got ", samples);
         const Index n = features();
         batch.reset(n);
+        batch.sample_count = samples;
         // Capacity for the worst case, so a batch reused across steps never reallocates.
+        batch.sample_ids.reserve(static_cast<std::size_t>(samples));
         batch.offsets.reserve(static_cast<std::size_t>(samples) + 1);
         batch.indices.reserve(static_cast<std::size_t>(samples * n));
         batch.values.reserve(static_cast<std::size_t>(samples * n));
@@ -226,7 +228,10 @@ private:
                 for (; present != 0; present &= present - 1)
                     indices[nnz++] = static_cast<std::int32_t>(first + std::countr_zero(present));
             }
-            batch.offsets.push_back(nnz);
+            if (nnz != batch.offsets.back()) {
+                batch.sample_ids.push_back(static_cast<std::int32_t>(s));
+                batch.offsets.push_back(nnz);
+            }
         }
         batch.indices.resize(static_cast<std::size_t>(nnz));
         draw_values(bits, batch);
@@ -236,17 +241,11 @@ private:
         const Index n = features();
         const Index total = samples * n;
         const auto inverse_log_absent = static_cast<float>(1.0 / log_absent_);
-        // offsets[s + 1] is written when sample s's last event is known; runs of empty samples are filled in bulk.
-        batch.offsets.resize(static_cast<std::size_t>(samples) + 1);
-        std::int32_t* offsets = batch.offsets.data();
-        offsets[0] = 0;
         std::array<float, 256> gaps;  // filled before first use
         std::size_t next_gap = gaps.size();
         Index position = -1;
-        Index filled = 0;  // offsets[1 .. filled] are final
-        Index sample = 0;
-        Index sample_start = 0;  // flat position of feature 0 of `sample`; walked forward, no division
-        std::int32_t stored = 0;
+        Index sample = -1;        // the nonempty sample being filled
+        Index sample_start = 0;   // flat position of its feature 0
         for (;;) {
             if (next_gap == gaps.size()) {
                 simd::geometric_gaps(bits.take32(gaps.size()), gaps.data(), gaps.size(), inverse_log_absent);
@@ -256,18 +255,15 @@ private:
             const float gap = std::min(gaps[next_gap++], static_cast<float>(total));
             position += 1 + static_cast<Index>(gap);
             if (position >= total) break;
-            while (position >= sample_start + n) {
-                ++sample;
-                sample_start += n;
-            }
-            if (sample > filled) {
-                std::fill(offsets + filled + 1, offsets + sample + 1, stored);
-                filled = sample;
+            if (position >= sample_start + n || sample < 0) {
+                // A new sample: close the previous one; one division per nonempty sample, none per empty one.
+                if (sample >= 0) batch.close_sample(sample);
+                sample = position / n;
+                sample_start = sample * n;
             }
             batch.indices.push_back(static_cast<std::int32_t>(position - sample_start));
-            ++stored;
         }
-        std::fill(offsets + filled + 1, offsets + samples + 1, stored);
+        if (sample >= 0) batch.close_sample(sample);
         draw_values(bits, batch);
     }
 

@@ -1,0 +1,114 @@
+#pragma once
+/// \file sweep/run_config.hpp
+/// tms::run_config: train the model a ModelConfig describes and return its weights and analyses as a SweepResult.
+///
+///     tms::ModelConfig config;           // relu_output, n = 20, m = 5, p = 0.01, ...
+///     config.steps = 2000;
+///     const tms::SweepResult result = tms::run_config(config);
+///     std::cout << result.final_loss << " " << result.represented << "\n";
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "../analysis/dimensionality.hpp"
+#include "../analysis/feature_norms.hpp"
+#include "../analysis/neurons.hpp"
+#include "../analysis/superposition.hpp"
+#include "../errors.hpp"
+#include "../fwd.hpp"
+#include "../models/abs_value_model.hpp"
+#include "../models/initialization.hpp"
+#include "../models/linear_model.hpp"
+#include "../models/relu_hidden_model.hpp"
+#include "../models/relu_output_model.hpp"
+#include "../optim/trainer.hpp"
+#include "../sampling/sparse_feature_sampler.hpp"
+#include "sweep_config.hpp"
+
+namespace tms {
+
+/// A trained config: its weights and the analyses of the paper. Models train in single precision.
+struct SweepResult {
+    ModelConfig config;
+    /// Mean batch loss over the last 100 steps; NaN if training diverged.
+    double final_loss = 0.0;
+    std::int64_t steps_completed = 0;
+    /// Training hit a non-finite loss; the weights are the last finite ones and \ref error says where.
+    bool diverged = false;
+    std::string error;
+    /// W (m×n), or W₁ for abs_value: column i is feature i's direction.
+    MatrixX<float> W;
+    /// W₂ (n×m) of abs_value; empty for the tied models.
+    MatrixX<float> W2;
+    VectorX<float> b;
+    /// ‖W_i‖ for each feature.
+    VectorX<float> feature_norms;
+    /// Σ_{j≠i} (Ŵ_i·W_j)² for each feature.
+    VectorX<float> superposition;
+    /// Features with ‖W_i‖ > 0.5.
+    Index represented = 0;
+    /// Dead, monosemantic and polysemantic rows of W (the hidden neurons of relu_hidden and abs_value).
+    NeuronCounts neurons;
+    /// m / ‖W‖²_F, the paper's dimensions per feature.
+    double dimensions_per_feature = 0.0;
+    /// Wall time of training and analysis; the one field that differs between identical runs.
+    double seconds = 0.0;
+};
+
+/// Whether the neurons of \p model are privileged (a ReLU on the hidden layer), so counting them means something.
+[[nodiscard]] inline bool has_hidden_neurons(std::string_view model) noexcept {
+    return model == "relu_hidden" || model == "abs_value";
+}
+
+namespace detail {
+
+template <class Model>
+SweepResult run_config_as(const ModelConfig& config) {
+    const auto start = std::chrono::steady_clock::now();
+    SweepResult result;
+    result.config = config;
+    Model model(config.features, config.hidden);
+    initialize(model, config.seed);
+    const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
+    const SparseFeatureSampler<float> data(config.probability_vector(), range);
+    const VectorX<float> importance = config.importance_vector().template cast<float>();
+    try {
+        const TrainReport report = train(model, data, importance, config.train_options());
+        result.final_loss = report.final_loss;
+        result.steps_completed = report.steps_completed;
+    } catch (const divergence_error& e) {
+        result.diverged = true;
+        result.error = e.what();
+        result.final_loss = std::numeric_limits<double>::quiet_NaN();
+    }
+    result.W = model.feature_weights();
+    if constexpr (!Model::tied_weights) result.W2 = model.W2();
+    result.b = model.b();
+    result.feature_norms = tms::feature_norms(model);
+    result.superposition = tms::superposition(model);
+    result.represented = represented_features(model);
+    result.neurons = count_neurons(model);
+    result.dimensions_per_feature = tms::dimensions_per_feature(model);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+}  // namespace detail
+
+/// Trains the model \p config describes from its seed and analyses it.
+///
+/// Deterministic: the same config gives bitwise the same weights on the same build, whichever thread or process
+/// runs it. A divergence is recorded in the result (diverged, error, NaN loss), not thrown, since re-running the
+/// config would diverge again.
+/// \throws std::invalid_argument if \p config is invalid (see validate(const ModelConfig&)).
+[[nodiscard]] inline SweepResult run_config(const ModelConfig& config) {
+    validate(config);
+    if (config.model == "linear") return detail::run_config_as<LinearModel<float>>(config);
+    if (config.model == "relu_output") return detail::run_config_as<ReluOutputModel<float>>(config);
+    if (config.model == "relu_hidden") return detail::run_config_as<ReluHiddenModel<float>>(config);
+    return detail::run_config_as<AbsValueModel<float>>(config);
+}
+
+}  // namespace tms
