@@ -1,0 +1,141 @@
+#include <doctest/doctest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <tms/sweep/sweep_config.hpp>
+
+namespace {
+tms::SweepGrid small_grid() {
+    tms::SweepGrid grid;
+    grid.base.features = 4;
+    grid.base.hidden = 2;
+    grid.base.steps = 10;
+    grid.models = {"relu_output", "relu_hidden"};
+    grid.probabilities = {0.1, std::vector<double>{0.5, 0.4, 0.3, 0.2}};
+    grid.seeds = {0, 1, 2};
+    return grid;
+}
+}  // namespace
+
+TEST_CASE("expand takes the product of the axes in the documented order, seeds innermost") {
+    const std::vector<tms::ModelConfig> configs = small_grid().expand();
+    REQUIRE(configs.size() == 2 * 2 * 3);
+    CHECK(configs[0].model == "relu_output");
+    CHECK(configs[0].seed == 0);
+    CHECK(configs[1].seed == 1);
+    CHECK(configs[2].seed == 2);
+    CHECK(std::get<double>(configs[0].probability) == 0.1);
+    CHECK(std::holds_alternative<std::vector<double>>(configs[3].probability));
+    CHECK(configs[6].model == "relu_hidden");
+    CHECK(configs[11].model == "relu_hidden");
+    for (const tms::ModelConfig& c : configs) {
+        CHECK(c.features == 4);
+        CHECK(c.hidden == 2);
+        CHECK(c.steps == 10);
+    }
+}
+
+TEST_CASE("expansion is deterministic and ids are unique") {
+    const auto first = small_grid().expand();
+    const auto second = small_grid().expand();
+    REQUIRE(first.size() == second.size());
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        CHECK(first[i].key() == second[i].key());
+        CHECK(first[i].id() == second[i].id());
+        CHECK(first[i].id().size() == 16);
+        ids.insert(first[i].id());
+    }
+    CHECK(ids.size() == first.size());
+}
+
+TEST_CASE("seeds of one point share the point id but not the id") {
+    const auto configs = small_grid().expand();
+    CHECK(configs[0].point_id() == configs[1].point_id());
+    CHECK(configs[0].point_id() == configs[2].point_id());
+    CHECK(configs[0].id() != configs[1].id());
+    CHECK(configs[0].point_id() != configs[3].point_id());
+    CHECK(configs[0].key() == configs[0].point_key() + ";seed=0");
+}
+
+TEST_CASE("every field that changes training changes the id") {
+    const tms::ModelConfig base;
+    const std::string id = base.id();
+    auto differs = [&](auto&& change) {
+        tms::ModelConfig c = base;
+        change(c);
+        return c.id() != id;
+    };
+    CHECK(differs([](auto& c) { c.model = "linear"; }));
+    CHECK(differs([](auto& c) { c.features = 21; }));
+    CHECK(differs([](auto& c) { c.hidden = 6; }));
+    CHECK(differs([](auto& c) { c.importance = 0.7; }));
+    CHECK(differs([](auto& c) { c.probability = 0.011; }));
+    CHECK(differs([](auto& c) { c.steps = 9999; }));
+    CHECK(differs([](auto& c) { c.batch_size = 512; }));
+    CHECK(differs([](auto& c) { c.learning_rate = 2e-3; }));
+    CHECK(differs([](auto& c) { c.optimizer = tms::AdamOptions{}; }));
+    CHECK(differs([](auto& c) { c.optimizer = tms::AdamWOptions{0.9, 0.999, 1e-8, 0.02}; }));
+    CHECK(differs([](auto& c) { c.schedule = tms::Schedule::cosine_decay(); }));
+    CHECK(differs([](auto& c) { c.seed = 1; }));
+    CHECK_FALSE(differs([](auto&) {}));
+}
+
+TEST_CASE("ids are stable across builds and versions: results files written earlier stay recognised") {
+    // If this fails, the key or hash changed and every existing results file would be re-run: don't.
+    const tms::ModelConfig config;
+    CHECK(config.key() ==
+          "model=relu_output;n=20;m=5;importance=1;probability=0.01;steps=10000;batch=1024;lr=0.001;"
+          "optimizer=adamw(beta1=0.9,beta2=0.999,epsilon=1e-08,weight_decay=0.01);schedule=constant;seed=0");
+    CHECK(config.id() == tms::detail::hex16(tms::detail::stable_hash(config.key())));
+    CHECK(config.id() == "e806880aa13b58ff");
+}
+
+TEST_CASE("importance and probability vectors") {
+    tms::ModelConfig c;
+    c.features = 3;
+    c.importance = 0.5;
+    c.probability = 0.2;
+    CHECK(c.importance_vector()[2] == doctest::Approx(0.25));
+    CHECK(c.probability_vector()[1] == doctest::Approx(0.2));
+    c.importance = std::vector<double>{3, 2, 1};
+    c.probability = std::vector<double>{0.1, 0.2, 0.3};
+    CHECK(c.importance_vector()[0] == 3.0);
+    CHECK(c.probability_vector()[2] == doctest::Approx(0.3));
+}
+
+TEST_CASE("invalid configs are rejected with a message naming the value") {
+    tms::SweepGrid grid;
+    grid.base.features = 3;
+    auto message = [](const tms::SweepGrid& g) -> std::string {
+        try {
+            (void)g.expand();
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+        return "";
+    };
+    grid.models = {"relu_output", "transformer"};
+    CHECK(message(grid).find("unknown model 'transformer'") != std::string::npos);
+    grid.models = {};
+    grid.probabilities = {0.1, 1.5};
+    CHECK(message(grid).find("1.5") != std::string::npos);
+    grid.probabilities = {std::vector<double>{0.1, 0.2}};
+    CHECK(message(grid).find("probability vector has 2 entries but there are 3 features") != std::string::npos);
+    grid.probabilities = {};
+    grid.importances = {std::vector<double>{1, 2, 3, 4}};
+    CHECK(message(grid).find("importance vector has 4 entries") != std::string::npos);
+    grid.importances = {-0.5};
+    CHECK(message(grid).find("importance ratio") != std::string::npos);
+    grid.importances = {};
+    grid.sizes = {{3, 0}};
+    CHECK(message(grid).find("hidden (m) must be at least 1, got 0") != std::string::npos);
+    grid.sizes = {};
+    grid.seeds = {4, 4};
+    CHECK(message(grid).find("repeats an earlier one") != std::string::npos);
+    grid.seeds = {4, 5};
+    CHECK(message(grid).empty());
+}
