@@ -3,7 +3,11 @@
 /// - BM_SampleDense: sample(engine, matrix) fills a dense features × 1024 matrix (cost flat in p);
 /// - BM_SampleSparse: sample_sparse(engine, 1024, batch) stores only present features (cost follows the
 ///   nonzeros: geometric skips below p = 0.25).
+/// - BM_SampleFeatureMajor: sample_feature_major(engine, 1024, out, stride), the dense feature-major tile of the
+///   lanes-over-samples kernel (cost flat in p).
 /// items/s = samples/s; `nonzeros` is the rate of present features drawn.
+
+#include <vector>
 
 #include "bench_support.hpp"
 
@@ -42,6 +46,20 @@ void BM_SampleSparse(benchmark::State& state) {
     state.counters["nonzeros"] = benchmark::Counter(nonzeros, benchmark::Counter::kIsRate);
 }
 
+void BM_SampleFeatureMajor(benchmark::State& state) {
+    const Index n = state.range(0);
+    const double p = tms::bench::probability_from_inverse(state.range(1));
+    const tms::SparseFeatureSampler<float> sampler(n, p);
+    tms::RandomEngine engine(5, 1);
+    std::vector<float> tile(static_cast<std::size_t>(n * tms::bench::batch_size));
+    for (auto _ : state) {
+        sampler.sample_feature_major(engine, tms::bench::batch_size, tile.data(), tms::bench::batch_size);
+        benchmark::DoNotOptimize(tile.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * tms::bench::batch_size);
+}
+
 void grid(benchmark::internal::Benchmark* b) {
     for (const int n : {20, 100})
         for (const int inverse_p : {1, 10, 100}) b->Args({n, inverse_p});
@@ -52,5 +70,6 @@ void grid(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_SampleDense)->Apply(grid);
 BENCHMARK(BM_SampleSparse)->Apply(grid);
+BENCHMARK(BM_SampleFeatureMajor)->Apply(grid);
 
 TMS_BENCHMARK_MAIN(false)
