@@ -3,7 +3,7 @@
 
 Run with Debian's python (it has torch and numpy; the pyenv `python3` on PATH does not):
 
-    /usr/bin/python3 benchmarks/compare_pytorch.py --tms build/release/tools/tms/tms
+    /usr/bin/python3 benchmarks/compare_pytorch.py --tms build/release/tools/tms
 
 PyTorch side: the notebook's loop. W is one [instances, n, m] parameter (plus W2 [instances, m, n] for the abs-value
 model), b is [instances, n]; h = einsum('...if,ifh->...ih', x, W), out = relu(einsum('...ih,ifh->...if', h, W) + b)
@@ -140,7 +140,7 @@ def tms_command(args, config, steps, seed):
     probabilities = config["probabilities"]
     command = [args.tms, "train", "--model", config["model"], "--features", str(config["n"]),
                "--hidden", str(config["m"]), "--importance", repr(config["ratio"]), "--steps", str(steps),
-               "--batch", str(BATCH), "--threads", str(args.tms_threads), "--seed", str(seed), "--json"]
+               "--batch", str(BATCH), "--threads", str(args.tms_threads), "--seed", str(1000 * seed), "--json"]
     if len(set(probabilities)) == 1:
         command += ["--probability", repr(probabilities[0]), "--instances", str(len(probabilities))]
     else:
@@ -240,7 +240,7 @@ def loss_table(args, configs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tms", default=os.path.join("build", "release", "tools", "tms", "tms"),
+    parser.add_argument("--tms", default=os.path.join("build", "release", "tools", "tms"),
                         help="the tms binary (default: %(default)s; a directory is searched for `tms`)")
     parser.add_argument("--configs", default="1,2,3,4", help="configurations to time (default: %(default)s)")
     parser.add_argument("--torch-threads", type=int, default=1, help="torch.set_num_threads (default: 1)")
