@@ -14,8 +14,16 @@ int main(int argc, char** argv) {
     tms::cli::add_sweep_command(app);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // CLI11 would add a "Run with --help" line; keep bad arguments to one line naming the argument.
+        std::cerr << "tms: error: " << e.what() << "\n";
+        return e.get_exit_code() != 0 ? e.get_exit_code() : 2;
     } catch (const std::exception& e) {
         // One line naming the problem, a non-zero exit: the contract for every bad input.
         std::cerr << "tms: error: " << e.what() << "\n";

@@ -16,6 +16,7 @@
 #include <tms/sweep/run_config.hpp>
 #include <tms/sweep/sweep_config.hpp>
 
+#include "json_output.hpp"
 #include "model_kind.hpp"
 
 namespace tms::cli::sweep {
@@ -231,35 +232,10 @@ namespace detail {
 
 namespace detail {
 
-/// The float as the shortest decimal that reads back as it, held in a double so the JSON shows that decimal
-/// ("0.1", not "0.10000000149011612").
-[[nodiscard]] inline nlohmann::ordered_json json_float(float value) {
-    if (!std::isfinite(value)) return nullptr;
-    char buffer[32];
-    const auto written = std::to_chars(buffer, buffer + sizeof buffer, value);
-    double widened = 0.0;
-    std::from_chars(buffer, written.ptr, widened);
-    return widened;
-}
-
-[[nodiscard]] inline nlohmann::ordered_json json_double(double value) {
-    if (!std::isfinite(value)) return nullptr;  // JSON has no NaN or infinity
-    return value;
-}
-
-template <class Vector>
-[[nodiscard]] nlohmann::ordered_json json_vector(const Vector& v) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (Index i = 0; i < v.size(); ++i) out.push_back(json_float(v[i]));
-    return out;
-}
-
-template <class Matrix>
-[[nodiscard]] nlohmann::ordered_json json_rows(const Matrix& m) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (Index r = 0; r < m.rows(); ++r) out.push_back(json_vector(m.row(r)));
-    return out;
-}
+using cli::detail::json_double;
+using cli::detail::json_float;
+using cli::detail::json_rows;
+using cli::detail::json_vector;
 
 [[nodiscard]] inline nlohmann::ordered_json json_per_feature(const PerFeature& values) {
     if (const double* x = std::get_if<double>(&values)) return *x;
