@@ -1,0 +1,172 @@
+// tms::SparseFeatureSampler: presence frequencies on the dense and sparse paths (Bernoulli and geometric skips),
+// value ranges, reproducibility, and invalid probabilities.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+#include <tms/sampling/sparse_feature_sampler.hpp>
+
+namespace {
+
+constexpr tms::Index kSamples = 100'000;
+
+template <class Scalar>
+double dense_frequency(const tms::SparseFeatureSampler<Scalar>& sampler, std::uint64_t seed) {
+    tms::RandomEngine engine(seed);
+    const tms::MatrixX<Scalar> x = sampler.sample(engine, kSamples);
+    return static_cast<double>((x.array() != Scalar(0)).count()) / static_cast<double>(x.size());
+}
+
+template <class Scalar>
+tms::SparseBatch<Scalar> sparse_batch(const tms::SparseFeatureSampler<Scalar>& sampler, std::uint64_t seed,
+                                      tms::Index samples = kSamples) {
+    tms::RandomEngine engine(seed);
+    tms::SparseBatch<Scalar> batch;
+    sampler.sample_sparse(engine, samples, batch);
+    return batch;
+}
+
+/// Structure of a SparseBatch: increasing sample ids and feature indices, offsets consistent, values present.
+template <class Scalar>
+void check_well_formed(const tms::SparseBatch<Scalar>& batch, tms::Index features, tms::Index samples) {
+    CHECK(batch.features == features);
+    CHECK(batch.samples() == samples);
+    REQUIRE(batch.offsets.size() == batch.sample_ids.size() + 1);
+    CHECK(batch.offsets.front() == 0);
+    CHECK(batch.offsets.back() == static_cast<std::int32_t>(batch.indices.size()));
+    CHECK(batch.values.size() == batch.indices.size());
+    bool ordered = true;
+    for (std::size_t j = 0; j < batch.sample_ids.size(); ++j) {
+        if (j > 0 && batch.sample_ids[j] <= batch.sample_ids[j - 1]) ordered = false;
+        if (batch.sample_ids[j] < 0 || batch.sample_ids[j] >= samples) ordered = false;
+        if (batch.offsets[j + 1] <= batch.offsets[j]) ordered = false;  // stored samples are nonempty
+        for (std::int32_t k = batch.offsets[j]; k < batch.offsets[j + 1]; ++k) {
+            if (batch.indices[k] < 0 || batch.indices[k] >= features) ordered = false;
+            if (k > batch.offsets[j] && batch.indices[k] <= batch.indices[k - 1]) ordered = false;
+        }
+    }
+    CHECK(ordered);
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("presence frequency is p within 0.002 over 100k samples on both paths", Scalar, double, float) {
+    constexpr tms::Index n = 20;
+    for (const double p : {1.0, 0.5, 0.3, 0.1, 0.01}) {
+        CAPTURE(p);
+        const tms::SparseFeatureSampler<Scalar> sampler(n, p);
+        CHECK(std::abs(dense_frequency(sampler, 42) - p) < 0.002);
+
+        const auto batch = sparse_batch(sampler, 43);
+        check_well_formed(batch, n, kSamples);
+        const double frequency = static_cast<double>(batch.nonzeros()) / static_cast<double>(kSamples * n);
+        CHECK(std::abs(frequency - p) < 0.002);
+        // Nonempty samples: 1 − (1 − p)ⁿ of them.
+        const double nonempty = static_cast<double>(batch.nonempty()) / static_cast<double>(kSamples);
+        CHECK(std::abs(nonempty - (1.0 - std::pow(1.0 - p, n))) < 0.01);
+    }
+}
+
+TEST_CASE("p = 0 gives only zeros on both paths") {
+    const tms::SparseFeatureSampler<double> sampler(7, 0.0);
+    CHECK(dense_frequency(sampler, 1) == 0.0);
+    const auto batch = sparse_batch(sampler, 1, 1000);
+    CHECK(batch.nonzeros() == 0);
+    CHECK(batch.nonempty() == 0);
+    CHECK(batch.samples() == 1000);
+}
+
+TEST_CASE("per-feature probabilities are honoured by each feature") {
+    Eigen::VectorXd probabilities(6);
+    probabilities << 1.0, 0.9, 0.5, 0.1, 0.01, 0.0;
+    const tms::SparseFeatureSampler<double> sampler(probabilities);
+    CHECK(sampler.features() == 6);
+    CHECK(sampler.mean_probability() == doctest::Approx(probabilities.mean()));
+    tms::RandomEngine engine(5);
+    const Eigen::MatrixXd dense = sampler.sample(engine, kSamples);
+    const Eigen::MatrixXd sparse = sparse_batch(sampler, 6).to_dense();
+    for (tms::Index i = 0; i < 6; ++i) {
+        CAPTURE(i);
+        const double p = probabilities[i];
+        CHECK(std::abs(static_cast<double>((dense.row(i).array() != 0.0).count()) / kSamples - p) < 0.006);
+        CHECK(std::abs(static_cast<double>((sparse.row(i).array() != 0.0).count()) / kSamples - p) < 0.006);
+    }
+}
+
+TEST_CASE_TEMPLATE("values are uniform on [0, 1) or [-1, 1)", Scalar, float, double) {
+    for (const double p : {1.0, 0.3, 0.05}) {
+        CAPTURE(p);
+        for (const auto range : {tms::FeatureRange::unit, tms::FeatureRange::symmetric}) {
+            const tms::SparseFeatureSampler<Scalar> sampler(10, p, range);
+            CHECK(sampler.range() == range);
+            const double low = range == tms::FeatureRange::unit ? 0.0 : -1.0;
+            tms::RandomEngine engine(8);
+            const tms::MatrixX<Scalar> dense = sampler.sample(engine, 20'000);
+            const auto batch = sparse_batch(sampler, 9, 20'000);
+            Eigen::Array<Scalar, Eigen::Dynamic, 1> present(batch.nonzeros());
+            for (tms::Index k = 0; k < batch.nonzeros(); ++k) present[k] = batch.values[static_cast<std::size_t>(k)];
+            CHECK(present.minCoeff() >= Scalar(low));
+            CHECK(present.maxCoeff() < Scalar(1));
+            CHECK(static_cast<double>(present.mean()) == doctest::Approx((low + 1.0) / 2).epsilon(0.02).scale(1));
+            CHECK(dense.minCoeff() >= Scalar(low));
+            CHECK(dense.maxCoeff() < Scalar(1));
+            if (range == tms::FeatureRange::symmetric) {
+                CHECK(dense.minCoeff() < Scalar(-0.99));
+                CHECK(present.minCoeff() < Scalar(-0.9));
+            }
+            CHECK(dense.maxCoeff() > Scalar(0.99));
+        }
+    }
+}
+
+TEST_CASE("the same seed gives the same batch; another seed a different one") {
+    for (const double p : {1.0, 0.5, 0.05}) {
+        CAPTURE(p);
+        const tms::SparseFeatureSampler<float> sampler(16, p);
+        tms::RandomEngine a(77), b(77), c(78);
+        const Eigen::MatrixXf first = sampler.sample(a, 300);
+        CHECK(first == sampler.sample(b, 300));
+        CHECK(first != sampler.sample(c, 300));
+        const auto s1 = sparse_batch(sampler, 3, 300);
+        const auto s2 = sparse_batch(sampler, 3, 300);
+        CHECK(s1.indices == s2.indices);
+        CHECK(s1.values == s2.values);
+        CHECK(s1.sample_ids == s2.sample_ids);
+        CHECK(s1.to_dense() != sparse_batch(sampler, 4, 300).to_dense());
+    }
+}
+
+TEST_CASE("the in-place sample resizes rows only and keeps the batch size") {
+    const tms::SparseFeatureSampler<double> sampler(5, 0.5);
+    tms::RandomEngine engine(1);
+    Eigen::MatrixXd batch(3, 17);
+    sampler.sample(engine, batch);
+    CHECK(batch.rows() == 5);
+    CHECK(batch.cols() == 17);
+}
+
+TEST_CASE("invalid configuration throws std::invalid_argument naming the value") {
+    using Sampler = tms::SparseFeatureSampler<float>;
+    CHECK_THROWS_WITH_AS(Sampler(10, 1.5), doctest::Contains("got 1.5"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Sampler(10, -0.25), doctest::Contains("got -0.25"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Sampler(10, std::numeric_limits<double>::quiet_NaN()), doctest::Contains("got nan"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Sampler(10, std::numeric_limits<double>::infinity()), doctest::Contains("got inf"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Sampler(0, 0.5), doctest::Contains("features (n) must be at least 1, got 0"),
+                         std::invalid_argument);
+    Eigen::VectorXd probabilities(3);
+    probabilities << 0.5, 0.2, 2.0;
+    CHECK_THROWS_WITH_AS(Sampler{probabilities}, doctest::Contains("probability of feature 2"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Sampler{probabilities}, doctest::Contains("got 2"), std::invalid_argument);
+
+    const Sampler sampler(4, 0.5);
+    tms::RandomEngine engine(1);
+    CHECK_THROWS_WITH_AS((void)sampler.sample(engine, 0), doctest::Contains("batch size must be at least 1, got 0"),
+                         std::invalid_argument);
+    tms::SparseBatch<float> batch;
+    CHECK_THROWS_WITH_AS(sampler.sample_sparse(engine, -3, batch), doctest::Contains("got -3"),
+                         std::invalid_argument);
+}
