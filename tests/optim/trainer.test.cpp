@@ -1,0 +1,177 @@
+// tms::train: the paper's qualitative results on small runs, the callback, early stop, divergence and bad options.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <tms/analysis/feature_norms.hpp>
+#include <tms/analysis/gram.hpp>
+#include <tms/models/initialization.hpp>
+#include <tms/models/linear_model.hpp>
+#include <tms/models/relu_output_model.hpp>
+#include <tms/optim/trainer.hpp>
+#include <tms/sampling/importance.hpp>
+#include <tms/sampling/sparse_feature_sampler.hpp>
+
+TEST_CASE("the linear model learns the 5 most important features, orthogonally") {
+    tms::LinearModel<float, 20, 5> model;
+    tms::initialize(model, 1);
+    const tms::SparseFeatureSampler<float> data(20, 1.0);
+    tms::TrainOptions options;
+    options.steps = 3000;
+    options.learning_rate = 1e-2;
+    options.seed = 1;
+    const tms::TrainReport report = tms::train(model, data, tms::geometric_importance<float>(20, 0.7), options);
+    CHECK(report.steps_completed == 3000);
+    CHECK_FALSE(report.stopped_early);
+    const Eigen::MatrixXd g = tms::gram(model).cast<double>();
+    CAPTURE(g.topLeftCorner(8, 8));
+    const Eigen::MatrixXd top = g.topLeftCorner(5, 5) - Eigen::MatrixXd::Identity(5, 5);
+    CHECK(top.cwiseAbs().maxCoeff() < 0.1);
+    CHECK(g.bottomRightCorner(15, 15).cwiseAbs().maxCoeff() < 0.1);
+    CHECK(g.topRightCorner(5, 15).cwiseAbs().maxCoeff() < 0.1);
+    CHECK(tms::represented_features(model) == 5);
+}
+
+TEST_CASE("the ReLU output model: no superposition at p = 1, superposition at p = 0.01") {
+    const auto importance = tms::geometric_importance<float>(20, 0.7);
+    tms::TrainOptions options;
+    options.steps = 10'000;
+    options.seed = 2;
+
+    tms::ReluOutputModel<float, 20, 5> dense;
+    tms::initialize(dense, 2);
+    tms::train(dense, tms::SparseFeatureSampler<float>(20, 1.0), importance, options);
+    CAPTURE(tms::feature_norms(dense).transpose());
+    CHECK(tms::represented_features(dense) == 5);
+    // The represented ones are the most important.
+    CHECK((tms::feature_norms(dense).head(5).array() > 0.5f).all());
+
+    tms::ReluOutputModel<float, 20, 5> sparse;
+    tms::initialize(sparse, 2);
+    tms::train(sparse, tms::SparseFeatureSampler<float>(20, 0.01), importance, options);
+    CAPTURE(tms::feature_norms(sparse).transpose());
+    CHECK(tms::represented_features(sparse) > 5);
+}
+
+TEST_CASE("the callback runs every k steps with the current weights and can stop training") {
+    tms::ReluOutputModel<float> model(10, 3);
+    tms::initialize(model, 3);
+    const tms::SparseFeatureSampler<float> data(10, 0.1);
+    const auto importance = tms::uniform_importance<float>(10);
+    tms::TrainOptions options;
+    options.steps = 1000;
+    options.callback_every = 100;
+    options.schedule = tms::Schedule::linear_decay();
+    std::vector<std::int64_t> steps;
+    std::vector<double> rates;
+    const tms::TrainReport report =
+        tms::train(model, data, importance, options, [&](const tms::TrainingProgress& progress, const auto& current) {
+            steps.push_back(progress.step);
+            rates.push_back(progress.learning_rate);
+            CHECK(progress.total_steps == 1000);
+            CHECK(std::isfinite(progress.loss));
+            CHECK(&current == &model);
+        });
+    CHECK(steps == std::vector<std::int64_t>{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000});
+    REQUIRE(rates.size() == 10);
+    CHECK(rates[0] == doctest::Approx(1e-3 * (1.0 - 99.0 / 1000.0)));  // the rate of the step just taken
+    CHECK(report.steps_completed == 1000);
+    CHECK_FALSE(report.stopped_early);
+    REQUIRE_FALSE(report.loss_history.empty());
+    CHECK(report.loss_history.front().step == 0);
+    CHECK(report.loss_history.back().step == 999);
+    CHECK(std::isfinite(report.final_loss));
+
+    // Returning false stops after that step; the model holds the weights of that step.
+    tms::ReluOutputModel<float> stopped(10, 3);
+    tms::initialize(stopped, 3);
+    std::vector<float> seen;
+    const tms::TrainReport early =
+        tms::train(stopped, data, importance, options, [&](const tms::TrainingProgress& progress, const auto& current) {
+            seen.assign(current.W().data(), current.W().data() + current.W().size());
+            return progress.step < 300;
+        });
+    CHECK(early.stopped_early);
+    CHECK(early.steps_completed == 300);
+    CHECK(std::vector<float>(stopped.W().data(), stopped.W().data() + stopped.W().size()) == seen);
+}
+
+TEST_CASE("the same seed trains the same model") {
+    auto run = [] {
+        tms::ReluOutputModel<float> model(12, 4);
+        tms::initialize(model, 8);
+        tms::TrainOptions options;
+        options.steps = 200;
+        options.seed = 8;
+        tms::train(model, tms::SparseFeatureSampler<float>(12, 0.05), tms::uniform_importance<float>(12), options);
+        return model;
+    };
+    CHECK(run() == run());
+}
+
+TEST_CASE("divergence throws tms::divergence_error naming the step and rate; the weights stay finite") {
+    tms::LinearModel<double> model(20, 5);
+    tms::initialize(model, 4);
+    tms::TrainOptions options;
+    options.steps = 1000;
+    options.learning_rate = 1e6;
+    options.optimizer = tms::SgdOptions{};
+    const tms::SparseFeatureSampler<double> data(20, 1.0);
+    const auto importance = tms::geometric_importance<double>(20, 0.7);
+    std::string message;
+    try {
+        tms::train(model, data, importance, options);
+    } catch (const tms::divergence_error& error) {
+        message = error.what();
+    }
+    CAPTURE(message);
+    REQUIRE_FALSE(message.empty());
+    CHECK(message.find("diverged at step ") != std::string::npos);
+    CHECK(message.find("learning rate 1000000") != std::string::npos);
+    CHECK(message.find("linear") != std::string::npos);
+    CHECK(model.W().allFinite());
+    CHECK(model.b().allFinite());
+    CHECK_THROWS_AS(tms::train(model, data, importance, options), tms::divergence_error);
+}
+
+TEST_CASE("invalid options and mismatched sizes throw std::invalid_argument naming the value") {
+    tms::ReluOutputModel<float> model(20, 5);
+    const tms::SparseFeatureSampler<float> data(20, 0.1);
+    const auto importance = tms::uniform_importance<float>(20);
+    tms::TrainOptions options;
+    options.steps = 10;
+
+    options.learning_rate = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_WITH_AS(tms::train(model, data, importance, options), doctest::Contains("learning rate"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(tms::train(model, data, importance, options), doctest::Contains("got nan"),
+                         std::invalid_argument);
+    options.learning_rate = std::numeric_limits<double>::infinity();
+    CHECK_THROWS_WITH_AS(tms::train(model, data, importance, options), doctest::Contains("got inf"),
+                         std::invalid_argument);
+    options.learning_rate = -1e-3;
+    CHECK_THROWS_WITH_AS(tms::train(model, data, importance, options), doctest::Contains("got -0.001"),
+                         std::invalid_argument);
+    options.learning_rate = 1e-3;
+
+    options.batch_size = 0;
+    CHECK_THROWS_WITH_AS(tms::train(model, data, importance, options),
+                         doctest::Contains("batch size must be at least 1, got 0"), std::invalid_argument);
+    options.batch_size = 1024;
+    options.steps = -5;
+    CHECK_THROWS_WITH_AS(tms::train(model, data, importance, options), doctest::Contains("got -5"),
+                         std::invalid_argument);
+    options.steps = 10;
+
+    CHECK_THROWS_WITH_AS(tms::train(model, tms::SparseFeatureSampler<float>(19, 0.1), importance, options),
+                         doctest::Contains("sampler draws 19 features but the model has 20"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(tms::train(model, data, tms::uniform_importance<float>(21), options),
+                         doctest::Contains("importance has 21x1"), std::invalid_argument);
+    tms::VectorX<float> negative = importance;
+    negative[3] = -1.0f;
+    CHECK_THROWS_WITH_AS(tms::train(model, data, negative, options), doctest::Contains("importance[3]"),
+                         std::invalid_argument);
+}
