@@ -119,7 +119,7 @@ TEST_CASE_TEMPLATE("every tile path gives the same loss and gradient", Model, tm
                    tms::ReluOutputModelXd, tms::ReluHiddenModelXd, tms::AbsValueModelXd, tms::ReluOutputModelXf,
                    tms::ReluHiddenModelXf, tms::AbsValueModelXf) {
     for (const double probability : {1.0, 0.4, 0.05})
-        for (const auto [n, m] : {std::pair<tms::Index, tms::Index>{20, 5}, {1, 1}, {3, 7}, {33, 8}, {12, 17}})
+        for (const auto& [n, m] : {std::pair<tms::Index, tms::Index>{20, 5}, {1, 1}, {3, 7}, {33, 8}, {12, 17}})
             for (const tms::Index batch : {64, 37}) check_all_paths<Model>(n, m, probability, batch);
 }
 
