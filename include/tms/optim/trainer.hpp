@@ -206,6 +206,8 @@ public:
 
     [[nodiscard]] std::int64_t step() const noexcept { return step_; }
     [[nodiscard]] const TrainOptions& options() const noexcept { return options_; }
+    /// The model being trained (its weights are current after run() returns and inside the callback).
+    [[nodiscard]] const Model& model() const noexcept { return model_; }
     [[nodiscard]] std::span<const Scalar> parameters() const noexcept { return params_; }
     [[nodiscard]] RandomEngine& engine() noexcept { return engine_; }
     [[nodiscard]] detail::AnyOptimizer<Scalar>& optimizer() noexcept { return optimizer_; }
