@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <tms/sampling/sparse_feature_sampler.hpp>
 
@@ -169,4 +170,35 @@ TEST_CASE("invalid configuration throws std::invalid_argument naming the value")
     tms::SparseBatch<float> batch;
     CHECK_THROWS_WITH_AS(sampler.sample_sparse(engine, -3, batch), doctest::Contains("got -3"),
                          std::invalid_argument);
+}
+
+TEST_CASE_TEMPLATE("p = 1 stores every feature of every sample; the feature-major path honours p too", Scalar, float,
+                   double) {
+    const tms::SparseFeatureSampler<Scalar> all(9, 1.0);
+    const auto batch = sparse_batch(all, 12, 5000);
+    CHECK(batch.nonzeros() == 9 * 5000);
+    CHECK(batch.nonempty() == 5000);
+
+    // sample_feature_major (the trainer's lanes-over-samples tiles): frequency, zero padding up to the stride.
+    constexpr tms::Index n = 20, samples = 50'000, stride = samples + 13;
+    for (const double p : {1.0, 0.5, 0.05, 0.0}) {
+        CAPTURE(p);
+        const tms::SparseFeatureSampler<Scalar> sampler(n, p);
+        std::vector<Scalar> out(static_cast<std::size_t>(n * stride), Scalar(-1));
+        tms::RandomEngine engine(21);
+        sampler.sample_feature_major(engine, samples, out.data(), stride);
+        long present = 0;
+        bool padding_zero = true, in_range = true;
+        for (tms::Index i = 0; i < n; ++i) {
+            for (tms::Index s = 0; s < samples; ++s) {
+                const Scalar v = out[static_cast<std::size_t>(i * stride + s)];
+                present += v != Scalar(0);
+                in_range = in_range && v >= Scalar(0) && v < Scalar(1);
+            }
+            for (tms::Index s = samples; s < stride; ++s) padding_zero = padding_zero && out[static_cast<std::size_t>(i * stride + s)] == Scalar(0);
+        }
+        CHECK(in_range);
+        CHECK(padding_zero);
+        CHECK(std::abs(static_cast<double>(present) / static_cast<double>(n * samples) - p) < 0.002);
+    }
 }
