@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <tms/io/checkpoint.hpp>
 #include <tms/tms.hpp>
 
 #include "arguments.hpp"
@@ -40,7 +41,17 @@ struct TrainArguments {
     std::int64_t log_every = 100;
     bool json = false;
     bool double_precision = false;
+    std::string checkpoint;  // save the trainer's state here every checkpoint_every steps and at the end
+    std::int64_t checkpoint_every = 0;
+    std::string resume;  // start from this checkpoint
 };
+
+/// \p pattern for model \p k: "{}" replaced by k (required when several models are trained).
+std::string model_path(const std::string& pattern, Index k) {
+    const std::size_t at = pattern.find("{}");
+    if (at == std::string::npos) return pattern;
+    return pattern.substr(0, at) + std::to_string(k) + pattern.substr(at + 2);
+}
 
 OptimizerOptions make_optimizer(const TrainArguments& a) {
     const bool default_decay = std::isnan(a.weight_decay);
@@ -74,7 +85,7 @@ struct Rendered {
 
 template <class Model>
 Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, const TrainOptions& base, double p,
-                   std::uint64_t seed) {
+                   std::uint64_t seed, Index k) {
     using Scalar = typename Model::Scalar;
     Model model(a.features, a.hidden);
     initialize(model, seed);
@@ -82,7 +93,21 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
                                                                                       : FeatureRange::unit);
     TrainOptions options = base;
     options.seed = seed;
-    const TrainReport report = train(model, data, importance.cast<Scalar>(), options);
+    const VectorX<Scalar> weights = importance.cast<Scalar>();
+    Trainer<Model, SparseFeatureSampler<Scalar>> trainer(model, data, weights, options);
+    if (!a.resume.empty()) {
+        const std::string path = model_path(a.resume, k);
+        try {
+            load_checkpoint(path, trainer);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("--resume: " + std::string(e.what()));
+        }
+    }
+    const std::string checkpoint = a.checkpoint.empty() ? std::string() : model_path(a.checkpoint, k);
+    const TrainReport report = checkpoint.empty() ? trainer.run() : trainer.run([&](const TrainingProgress&, const Model&) {
+        save_checkpoint(checkpoint, trainer);
+    });
+    if (!checkpoint.empty()) save_checkpoint(checkpoint, trainer);
     const auto norms = feature_norms(model);
     const auto interference = superposition(model);
     const Index represented = represented_features(model);
@@ -93,7 +118,7 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
     out["m"] = a.hidden;
     out["probability"] = p;
     out["seed"] = seed;
-    out["steps"] = report.steps_completed;
+    out["steps"] = trainer.step();
     out["batch"] = a.batch;
     out["learning_rate"] = a.learning_rate;
     out["optimizer"] = a.optimizer;
@@ -155,17 +180,27 @@ void run_train(const TrainArguments& a) {
         throw std::invalid_argument(std::string("--schedule: ") + e.what());
     }
     options.log_every = a.log_every;
+    if (a.checkpoint.empty() != (a.checkpoint_every == 0))
+        throw std::invalid_argument("--checkpoint and --checkpoint-every K (K >= 1) go together");
+    if (a.checkpoint_every < 0)
+        throw std::invalid_argument("--checkpoint-every: must be at least 1, got " + std::to_string(a.checkpoint_every));
+    options.callback_every = a.checkpoint_every;
     validate(options);
 
     // Model k = (probability index, instance); instance i of base seed s uses seed s + i.
     const auto count = static_cast<Index>(probabilities.size()) * a.instances;
+    for (const auto& [option, value] : {std::pair<const char*, const std::string&>{"--checkpoint", a.checkpoint},
+                                        {"--resume", a.resume}})
+        if (count > 1 && !value.empty() && value.find("{}") == std::string::npos)
+            throw std::invalid_argument(std::string(option) + ": '" + value + "' must contain {} (replaced by the model index) when " +
+                                        std::to_string(count) + " models are trained");
     std::vector<Rendered> rendered(static_cast<std::size_t>(count));
     const Precision precision = a.double_precision ? Precision::double_ : Precision::single;
     with_model_type(kind, precision, [&]<class Model>(std::type_identity<Model>) {
         parallel_for(count, a.threads, [&](Index k) {
             const double p = probabilities[static_cast<std::size_t>(k / a.instances)];
             const std::uint64_t seed = a.seed + static_cast<std::uint64_t>(k % a.instances);
-            rendered[static_cast<std::size_t>(k)] = train_one<Model>(a, importance, options, p, seed);
+            rendered[static_cast<std::size_t>(k)] = train_one<Model>(a, importance, options, p, seed, k);
         });
     });
     if (a.json) {
@@ -206,6 +241,11 @@ void add_train_command(CLI::App& app) {
     command->add_option("--log-every", a.log_every, "loss history interval in steps")->capture_default_str();
     command->add_flag("--json", a.json, "one JSON object per model per line");
     command->add_flag("--double", a.double_precision, "train in double precision");
+    command->add_option("--checkpoint", a.checkpoint,
+                        "save a checkpoint to FILE every --checkpoint-every steps and at the end (atomically); with "
+                        "several models FILE must contain {}, replaced by the model index");
+    command->add_option("--checkpoint-every", a.checkpoint_every, "steps between checkpoints");
+    command->add_option("--resume", a.resume, "continue from the checkpoint FILE ({} as for --checkpoint)");
     command->callback([arguments] { run_train(*arguments); });
 }
 
