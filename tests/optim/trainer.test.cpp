@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -174,4 +175,78 @@ TEST_CASE("invalid options and mismatched sizes throw std::invalid_argument nami
     negative[3] = -1.0f;
     CHECK_THROWS_WITH_AS(tms::train(model, data, negative, options), doctest::Contains("importance[3]"),
                          std::invalid_argument);
+}
+
+TEST_CASE("loss_history holds step 0, every log_every-th step and the last; final_loss averages the window") {
+    tms::ReluOutputModel<double> model(8, 3);
+    tms::initialize(model, 5);
+    const tms::SparseFeatureSampler<double> data(8, 0.2);
+    const auto importance = tms::geometric_importance<double>(8, 0.9);
+    tms::TrainOptions options;
+    options.steps = 250;
+    options.batch_size = 64;
+    options.log_every = 100;
+    options.final_loss_window = 1;
+    const tms::TrainReport report = tms::train(model, data, importance, options);
+    std::vector<std::int64_t> logged;
+    for (const tms::LossRecord& record : report.loss_history) logged.push_back(record.step);
+    CHECK(logged == std::vector<std::int64_t>{0, 100, 200, 249});
+    CHECK(report.final_loss == report.loss_history.back().loss);
+
+    tms::ReluOutputModel<double> again(8, 3);
+    tms::initialize(again, 5);
+    options.log_every = 1;
+    options.final_loss_window = 10;
+    const tms::TrainReport every = tms::train(again, data, importance, options);
+    REQUIRE(every.loss_history.size() == 250);
+    double last_ten = 0;
+    for (std::size_t k = 240; k < 250; ++k) {
+        CHECK(every.loss_history[k].step == static_cast<std::int64_t>(k));
+        last_ten += every.loss_history[k].loss;
+    }
+    CHECK(every.final_loss == doctest::Approx(last_ten / 10).epsilon(1e-12));
+    // Logging does not change the run.
+    CHECK(again == model);
+    CHECK(every.loss_history[100].loss == report.loss_history[1].loss);
+}
+
+TEST_CASE("a Trainer stopped early and resumed, or restored from its saved state, ends where one run ends") {
+    using Model = tms::ReluOutputModel<float>;
+    const tms::SparseFeatureSampler<float> data(12, 0.05);
+    const auto importance = tms::geometric_importance<float>(12, 0.8);
+    tms::TrainOptions options;
+    options.steps = 300;
+    options.batch_size = 128;
+    options.seed = 6;
+    options.callback_every = 100;
+
+    Model straight(12, 4);
+    tms::initialize(straight, 6);
+    tms::train(straight, data, importance, options);
+
+    Model resumed(12, 4);
+    tms::initialize(resumed, 6);
+    tms::Trainer<Model, tms::SparseFeatureSampler<float>> trainer(resumed, data, importance, options);
+    const tms::TrainReport first = trainer.run([](const tms::TrainingProgress& p, const Model&) { return p.step < 200; });
+    CHECK(first.stopped_early);
+    CHECK(trainer.step() == 200);
+    CHECK_FALSE(resumed == straight);
+
+    // What a checkpoint saves at step 200.
+    const std::vector<float> parameters(trainer.parameters().begin(), trainer.parameters().end());
+    const tms::RandomEngine::State engine_state = trainer.engine().state();
+    const auto optimizer_state = trainer.optimizer();
+
+    const tms::TrainReport second = trainer.run();
+    CHECK(second.steps_completed == 100);
+    CHECK(trainer.step() == 300);
+    CHECK(resumed == straight);
+
+    Model restored(12, 4);
+    tms::Trainer<Model, tms::SparseFeatureSampler<float>> fresh(restored, data, importance, options);
+    fresh.restore(200, parameters);
+    fresh.engine().set_state(engine_state);
+    fresh.optimizer() = optimizer_state;
+    fresh.run();
+    CHECK(restored == straight);
 }
