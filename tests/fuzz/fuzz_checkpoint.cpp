@@ -1,9 +1,11 @@
-// libFuzzer target: tms::restore_checkpoint on arbitrary bytes must apply a valid checkpoint or throw
+// libFuzzer target: tms::parse_checkpoint on arbitrary bytes must return a parsed checkpoint or throw
+// tms::format_error; tms::restore_checkpoint on them must apply a valid checkpoint or throw
 // tms::format_error / std::invalid_argument, never crash, read out of bounds, over-allocate or half-apply.
 #include <cstddef>
 #include <cstdint>
 #include <algorithm>
 #include <cstdlib>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,10 @@ void try_restore(std::string_view bytes) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    try {
+        (void)tms::parse_checkpoint(std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), size));
+    } catch (const tms::format_error&) {
+    }
     try_restore<float>(bytes);
     try_restore<double>(bytes);
     return 0;

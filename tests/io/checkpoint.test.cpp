@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <tms/io/checkpoint.hpp>
@@ -76,6 +78,43 @@ void check_resume_is_bit_identical(const tms::TrainOptions& base, double probabi
     CHECK(second == straight);
 }
 
+/// Trains 300 steps straight, and a Trainer with steps = 120 + save + a new model and a Trainer with steps = 300 +
+/// load + run, and checks the final weights are bitwise identical (a constant schedule lets the total grow).
+template <class Model>
+void check_continue_to_longer_run(const tms::OptimizerOptions& optimizer) {
+    using Scalar = typename Model::Scalar;
+    const tms::Index n = 7, m = 3;
+    const tms::SparseFeatureSampler<Scalar> data(n, 0.15, Model::absolute_value_task ? tms::FeatureRange::symmetric
+                                                                                    : tms::FeatureRange::unit);
+    const auto importance = tms::geometric_importance<Scalar>(n, 0.9);
+    const tms::TrainOptions base = options_for(optimizer);  // 300 steps
+
+    Model straight(n, m);
+    tms::initialize(straight, 11);
+    tms::Trainer uninterrupted(straight, data, importance, base);
+    uninterrupted.run();
+
+    const auto path = temp_file(std::string("longer_") + Model::kind_name + ".ckpt");
+    {
+        Model first(n, m);
+        tms::initialize(first, 11);
+        tms::TrainOptions short_options = base;
+        short_options.steps = 120;
+        tms::Trainer short_run(first, data, importance, short_options);
+        short_run.run();
+        REQUIRE(short_run.step() == 120);
+        tms::save_checkpoint(path, short_run);
+    }
+    Model second(n, m);
+    tms::Trainer resumed(second, data, importance, base);
+    tms::load_checkpoint(path, resumed);
+    REQUIRE(resumed.step() == 120);
+    resumed.run();
+    CHECK(resumed.step() == 300);
+    CHECK(bitwise_equal<Scalar>(resumed.parameters(), uninterrupted.parameters()));
+    CHECK(second == straight);
+}
+
 tms::SgdOptions sgd_with_momentum() {
     tms::SgdOptions o;
     o.momentum = 0.9;
@@ -95,6 +134,45 @@ TEST_CASE_TEMPLATE("a resumed run is bit-identical to an uninterrupted one (Adam
     SUBCASE("plain SGD") { check_resume_is_bit_identical<Model>(options_for(tms::SgdOptions{}), 0.3); }
 }
 
+TEST_CASE_TEMPLATE("a 120-step Trainer saved and loaded into a 300-step Trainer ends bit-identical to 300 steps", Model,
+                   tms::ReluOutputModel<float>, tms::AbsValueModel<double>, tms::AbsValueModel<float, 7, 3>) {
+    SUBCASE("AdamW") { check_continue_to_longer_run<Model>(tms::AdamWOptions{}); }
+    SUBCASE("Adam") { check_continue_to_longer_run<Model>(tms::AdamOptions{}); }
+    SUBCASE("SGD with momentum") { check_continue_to_longer_run<Model>(sgd_with_momentum()); }
+}
+
+TEST_CASE("parse_checkpoint of raw bytes reads either scalar type") {
+    auto raw = [](const std::string& s) {
+        return std::span<const std::byte>(reinterpret_cast<const std::byte*>(s.data()), s.size());
+    };
+    tms::AbsValueModel<double> model(5, 2);
+    tms::initialize(model, 3);
+    const tms::SparseFeatureSampler<double> data(5, 0.2, tms::FeatureRange::symmetric);
+    tms::TrainOptions options = options_for(sgd_with_momentum());
+    options.steps = 7;
+    tms::Trainer trainer(model, data, tms::uniform_importance<double>(5), options);
+    trainer.run();
+    const std::string bytes = tms::checkpoint_bytes(trainer);
+    const tms::AnyCheckpoint any = tms::parse_checkpoint(raw(bytes));
+    REQUIRE(std::holds_alternative<tms::Checkpoint<double>>(any));
+    const auto& c = std::get<tms::Checkpoint<double>>(any);
+    CHECK(c.kind == "abs_value");
+    CHECK(c.step == 7);
+    CHECK(c.optimizer.index() == 2);
+    CHECK(c.first_state.size() == c.parameters.size());
+    CHECK(bitwise_equal<double>(c.parameters, trainer.parameters()));
+    CHECK(tms::parse_checkpoint<double>(raw(bytes)).step == 7);
+
+    tms::ReluOutputModel<float> small(4, 2);
+    const tms::SparseFeatureSampler<float> small_data(4, 0.2);
+    tms::Trainer float_trainer(small, small_data, tms::uniform_importance<float>(4), options);
+    const std::string float_bytes = tms::checkpoint_bytes(float_trainer);
+    CHECK(std::holds_alternative<tms::Checkpoint<float>>(tms::parse_checkpoint(raw(float_bytes))));
+    CHECK_THROWS_WITH_AS((void)tms::parse_checkpoint(raw(bytes.substr(0, 40))), tms_test::contains("(truncated)"),
+                         tms::format_error);
+    CHECK_THROWS_AS((void)tms::parse_checkpoint(raw("")), tms::format_error);
+}
+
 TEST_CASE("a checkpoint holds the trainer's state; saving twice gives the same bytes") {
     tms::ReluOutputModel<float> model(6, 3);
     tms::initialize(model, 1);
@@ -105,7 +183,7 @@ TEST_CASE("a checkpoint holds the trainer's state; saving twice gives the same b
     trainer.run();
     const std::string bytes = tms::checkpoint_bytes(trainer);
     CHECK(bytes == tms::checkpoint_bytes(trainer));
-    CHECK(bytes.substr(0, 8) == std::string("TMSCKPT\0", 8));
+    CHECK(bytes.substr(0, 8) == std::string("TMSCKPT1"));
     const tms::Checkpoint<float> c = tms::parse_checkpoint<float>(bytes);
     CHECK(c.kind == "relu_output");
     CHECK(c.features == 6);
@@ -187,7 +265,7 @@ TEST_CASE("bad checkpoint files throw tms::format_error and leave the trainer un
     };
 
     rejects("", "c.ckpt: not a tms checkpoint: 0 bytes is shorter than the 32-byte header");
-    rejects(std::string(64, 'x'), "not a tms checkpoint (the magic \"TMSCKPT\" is missing)");
+    rejects(std::string(64, 'x'), "not a tms checkpoint (the magic \"TMSCKPT1\" is missing)");
     rejects(good.substr(0, good.size() - 9), "the header promises a payload of");
     rejects(good.substr(0, good.size() - 9), "(truncated)");
     rejects(good + "extra", "(trailing data)");

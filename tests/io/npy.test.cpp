@@ -3,11 +3,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <span>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <tms/io/npy.hpp>
 
@@ -213,4 +216,74 @@ TEST_CASE("bad .npy input throws tms::format_error naming the problem") {
         check_rejects(npy_with_header("[1, 2]", one), "header expects '{'");
     }
     (void)data;
+}
+
+TEST_CASE("parse_npy and parse_npy_header take raw bytes (std::span<const std::byte>) too") {
+    const std::string file = tms::to_npy(Eigen::Vector3f(1.f, -2.f, 0.5f));
+    const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(file.data()), file.size());
+    CHECK(tms::parse_npy_header(bytes).shape == std::vector<std::uint64_t>{3});
+    CHECK(tms::parse_npy<float>(bytes) == Eigen::Vector3f(1.f, -2.f, 0.5f));
+    CHECK(tms::parse_npy<Eigen::Vector3d>(bytes) == Eigen::Vector3d(1, -2, 0.5));
+    CHECK_THROWS_WITH_AS((void)tms::parse_npy<double>(bytes.first(20), "cut.npy"), tms_test::contains("truncated"),
+                         tms::format_error);
+}
+
+namespace {
+/// Runs \p script with /usr/bin/python3 -c (arguments after it); true if it exits 0.
+bool python(const std::string& script, const std::string& args = "") {
+    const std::string command = "/usr/bin/python3 -c '" + script + "' " + args;
+    return std::system(command.c_str()) == 0;
+}
+}  // namespace
+
+TEST_CASE("NumPy loads what save_npy writes and save_npy's reader loads what numpy.save writes (bitwise)") {
+    if (!std::filesystem::exists("/usr/bin/python3") || !python("import numpy", ">/dev/null 2>&1")) {
+        MESSAGE("skipped: /usr/bin/python3 with numpy is not available");
+        return;
+    }
+    const auto dir = std::filesystem::temp_directory_path() / "tms_npy_numpy_test";
+    std::filesystem::create_directories(dir);
+    const std::string d = dir.string() + "/";
+
+    // tms → NumPy: values, dtype, shape (C order) and 1-D vectors as numpy sees them.
+    Eigen::MatrixXd m(3, 5);
+    for (tms::Index i = 0; i < 3; ++i)
+        for (tms::Index j = 0; j < 5; ++j) m(i, j) = 10.0 * double(i) + double(j) + 0.25;
+    tms::save_npy(d + "ours_f8.npy", m);
+    tms::save_npy(d + "ours_f4.npy", Eigen::Matrix<float, 2, 3>(m.topLeftCorner(2, 3).cast<float>()));
+    tms::save_npy(d + "ours_vec.npy", Eigen::VectorXf::LinSpaced(4, -1.5f, 3.f));
+    CHECK(python("import numpy as np, sys\n"
+                 "a = np.load(sys.argv[1]); f = np.load(sys.argv[2]); v = np.load(sys.argv[3])\n"
+                 "e = np.fromfunction(lambda i, j: 10 * i + j + 0.25, (3, 5))\n"
+                 "assert a.dtype == np.float64 and a.shape == (3, 5) and (a == e).all(), a\n"
+                 "assert f.dtype == np.float32 and f.shape == (2, 3) and (f == e[:2, :3]).all(), f\n"
+                 "assert v.dtype == np.float32 and v.shape == (4,) and (v == [-1.5, 0, 1.5, 3]).all(), v\n",
+                 d + "ours_f8.npy " + d + "ours_f4.npy " + d + "ours_vec.npy"));
+
+    // NumPy → tms: C and Fortran order, 1-D, float32 and float64.
+    REQUIRE(python("import numpy as np, sys\n"
+                   "a = (np.arange(12, dtype=\"<f4\").reshape(3, 4) * 0.5 - 3).astype(\"<f4\")\n"
+                   "np.save(sys.argv[1] + \"np_c_f4.npy\", a)\n"
+                   "np.save(sys.argv[1] + \"np_f_f8.npy\", np.asfortranarray(a.astype(\"<f8\")))\n"
+                   "np.save(sys.argv[1] + \"np_vec_f8.npy\", np.array([1.5, -2.0, 3.0]))\n",
+                   d));
+    Eigen::MatrixXf expected(3, 4);
+    for (tms::Index i = 0; i < 3; ++i)
+        for (tms::Index j = 0; j < 4; ++j) expected(i, j) = float(4 * i + j) * 0.5f - 3.f;
+    CHECK(tms::load_npy<float>(d + "np_c_f4.npy") == expected);
+    CHECK(tms::load_npy<double>(d + "np_f_f8.npy") == expected.cast<double>());
+    CHECK(tms::load_npy<Eigen::Vector3d>(d + "np_vec_f8.npy") == Eigen::Vector3d(1.5, -2, 3));
+
+    // tms → NumPy → tms, bitwise with NaN, infinities, denormals and -0.
+    const tms::MatrixX<float> awkward_f = awkward_values<float>(4, 6);
+    const tms::MatrixX<double> awkward_d = awkward_values<double>(5, 3);
+    tms::save_npy(d + "awkward_f4.npy", awkward_f);
+    tms::save_npy(d + "awkward_f8.npy", awkward_d);
+    REQUIRE(python("import numpy as np, sys\n"
+                   "for name in (\"awkward_f4\", \"awkward_f8\"):\n"
+                   "    np.save(sys.argv[1] + name + \"_back.npy\", np.load(sys.argv[1] + name + \".npy\"))\n",
+                   d));
+    CHECK(bitwise_equal(tms::load_npy<float>(d + "awkward_f4_back.npy"), awkward_f));
+    CHECK(bitwise_equal(tms::load_npy<double>(d + "awkward_f8_back.npy"), awkward_d));
+    std::filesystem::remove_all(dir);
 }

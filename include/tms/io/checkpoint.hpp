@@ -16,7 +16,7 @@
 /// probabilities: the Trainer it is loaded into supplies them, as it supplies the sampler.
 ///
 /// Format (version 1, little-endian; docs/robustness.md has the table):
-///   header, 32 bytes: magic "TMSCKPT\0", u32 version, u32 flags (0), u64 payload size, u32 CRC-32 of the
+///   header, 32 bytes: magic "TMSCKPT1", u32 version, u32 flags (0), u64 payload size, u32 CRC-32 of the
 ///   payload, u32 CRC-32 of the previous 28 bytes; then the payload, whose fields are listed in
 ///   detail::write_checkpoint_payload. The file is exactly 32 + payload-size bytes.
 ///
@@ -27,7 +27,9 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstddef>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -73,7 +75,7 @@ struct Checkpoint {
 
 namespace detail {
 
-inline constexpr std::string_view checkpoint_magic{"TMSCKPT\0", 8};
+inline constexpr std::string_view checkpoint_magic{"TMSCKPT1", 8};
 inline constexpr std::size_t checkpoint_header_size = 32;
 inline constexpr std::uint32_t checkpoint_max_string = 256;
 
@@ -230,7 +232,7 @@ template <real_scalar Scalar>
     require_format(bytes.size() >= detail::checkpoint_header_size, what, ": not a tms checkpoint: ", bytes.size(),
                    " bytes is shorter than the 32-byte header");
     require_format(bytes.substr(0, 8) == detail::checkpoint_magic, what,
-                   ": not a tms checkpoint (the magic \"TMSCKPT\" is missing)");
+                   ": not a tms checkpoint (the magic \"TMSCKPT1\" is missing)");
     detail::ByteReader header(bytes.substr(0, detail::checkpoint_header_size), what);
     (void)header.bytes(8, "magic");
     const auto version = header.read<std::uint32_t>("version");
@@ -313,6 +315,33 @@ template <real_scalar Scalar>
             require_format(v >= Scalar(0), what, ": Adam's second moment holds the negative value ", v);
     }
     return c;
+}
+
+/// parse_checkpoint of raw bytes (what a fuzzer or a memory-mapped file hands over).
+template <real_scalar Scalar>
+[[nodiscard]] Checkpoint<Scalar> parse_checkpoint(std::span<const std::byte> bytes,
+                                                  std::string_view what = "checkpoint") {
+    return parse_checkpoint<Scalar>(detail::as_chars(bytes), what);
+}
+
+/// A checkpoint of either scalar type, as the file says.
+using AnyCheckpoint = std::variant<Checkpoint<float>, Checkpoint<double>>;
+
+/// Parses and checks the checkpoint \p bytes whatever its scalar type (read from the file's scalar-size field).
+/// \throws tms::format_error as parse_checkpoint<Scalar>: truncated, oversized, corrupt or inconsistent.
+[[nodiscard]] inline AnyCheckpoint parse_checkpoint(std::span<const std::byte> bytes,
+                                                    std::string_view what = "checkpoint") {
+    const std::string_view chars = detail::as_chars(bytes);
+    // Peek at the scalar size (after the 32-byte header and the kind string); parse_checkpoint<Scalar> then
+    // checks every byte, so a corrupt peek only picks which full parse rejects the file.
+    std::uint8_t scalar_bytes = 0;
+    if (chars.size() >= detail::checkpoint_header_size + 4) {
+        const auto kind_length = detail::get_le<std::uint32_t>(chars.data() + detail::checkpoint_header_size);
+        const std::uint64_t at = detail::checkpoint_header_size + 4 + std::uint64_t{kind_length};
+        if (at < chars.size()) scalar_bytes = static_cast<std::uint8_t>(chars[static_cast<std::size_t>(at)]);
+    }
+    if (scalar_bytes == 8) return parse_checkpoint<double>(chars, what);
+    return parse_checkpoint<float>(chars, what);
 }
 
 /// Checks \p c against \p trainer, then restores the trainer's parameters (and its model), optimizer state,

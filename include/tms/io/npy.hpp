@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <istream>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -380,6 +381,18 @@ template <class Matrix>
                                                                 : std::to_string(Matrix::ColsAtCompileTime),
                     " matrix");
     return Matrix(loaded);
+}
+
+/// parse_npy_header of raw bytes (what a fuzzer or a memory-mapped file hands over).
+[[nodiscard]] inline NpyHeader parse_npy_header(std::span<const std::byte> bytes, std::string_view what = "npy data") {
+    return parse_npy_header(detail::as_chars(bytes), what);
+}
+
+/// parse_npy of raw bytes (what a fuzzer or a memory-mapped file hands over).
+template <class T>
+    requires real_scalar<T> || detail::eigen_plain_matrix<T>
+[[nodiscard]] auto parse_npy(std::span<const std::byte> bytes, std::string_view what = "npy data") {
+    return parse_npy<T>(detail::as_chars(bytes), what);
 }
 
 /// parse_npy of the file \p path (\p T is float, double or a plain Eigen matrix type).

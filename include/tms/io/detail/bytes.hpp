@@ -6,7 +6,9 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <cstddef>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -15,6 +17,11 @@
 #include "../../errors.hpp"
 
 namespace tms::detail {
+
+/// \p bytes viewed as characters (the parsers' input type; no copy).
+[[nodiscard]] inline std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
 
 /// Throws tms::format_error built from \p parts unless \p condition holds.
 template <class... Parts>
