@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,15 +31,37 @@ void try_restore(std::string_view bytes) {
     // A rejected checkpoint must leave the trainer as it was.
     if (trainer.step() != 0 || !std::equal(before.begin(), before.end(), trainer.parameters().begin())) std::abort();
 }
-}  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+void try_all(std::string_view bytes) {
     try {
-        (void)tms::parse_checkpoint(std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), size));
+        (void)tms::parse_checkpoint(std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()),
+                                                               bytes.size()));
     } catch (const tms::format_error&) {
     }
     try_restore<float>(bytes);
     try_restore<double>(bytes);
+}
+
+/// \p bytes with the header's payload size and both CRC-32s made to match, so that mutations get past the
+/// checksums and reach the field checks behind them.
+std::string with_valid_checksums(std::string_view bytes) {
+    std::string out(bytes);
+    std::string field;
+    tms::detail::put_le<std::uint64_t>(field, out.size() - 32);
+    out.replace(16, 8, field);
+    field.clear();
+    tms::detail::put_le<std::uint32_t>(field, tms::detail::crc32(std::string_view(out).substr(32)));
+    out.replace(24, 4, field);
+    field.clear();
+    tms::detail::put_le<std::uint32_t>(field, tms::detail::crc32(std::string_view(out).substr(0, 28)));
+    out.replace(28, 4, field);
+    return out;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    try_all(bytes);
+    if (size >= 32) try_all(with_valid_checksums(bytes));
     return 0;
 }
