@@ -116,7 +116,7 @@ struct Output {
     std::string figure(const plot::SvgDocument& doc, const std::string& name, const std::string& experiment) {
         const std::string file = name + ".svg";
         std::ofstream(dir / file) << doc.str();
-        figures.push_back({{"experiment", experiment}, {"file", file}, {"title", doc.title()}});
+        figures.push_back({{"experiment", experiment}, {"file", file}, {"title", doc.title()}, {"width", doc.width()}});
         return file;
     }
 
@@ -470,7 +470,10 @@ void write_report(const Output& out) {
             std::ifstream in(out.dir / f["file"].get<std::string>());
             std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             const std::size_t start = svg.find("<svg");
-            html << "<div>" << (start == std::string::npos ? svg : svg.substr(start)) << "</div>\n";
+            if (start == std::string::npos) continue;
+            // Shown at 60% of the natural size (several per row); the viewBox keeps the proportions.
+            html << "<div><svg style=\"width:" << number(std::round(0.6 * f["width"].get<double>()))
+                 << "px;height:auto\" " << svg.substr(start + 5) << "</div>\n";
         }
         html << "</div>\n";
     }
