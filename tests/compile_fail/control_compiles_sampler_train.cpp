@@ -1,5 +1,5 @@
-// Must compile: the correct uses next to abs_value_zero_hidden, sampler_double_batch_into_float and
-// train_non_model, so each of those fails only for the misuse it names.
+// Must compile: the correct uses next to abs_value_zero_hidden, sampler_double_batch_into_float,
+// train_non_model and trainer_temporary_sampler, so each of those fails only for the misuse it names.
 // expect:
 #include <tms/models/abs_value_model.hpp>
 #include <tms/models/linear_model.hpp>
@@ -17,5 +17,6 @@ int main() {
     tms::TrainOptions options;
     options.steps = 1;
     (void)tms::train(model, sampler, tms::uniform_importance<float>(20), options);
+    tms::Trainer trainer(model, sampler, tms::uniform_importance<float>(20), options);
     return static_cast<int>(abs_model.features() + batch.cols()) - 28;
 }

@@ -164,4 +164,14 @@ TEST_CASE("SGD rejects invalid options and mismatched spans, naming the value") 
     const std::vector<float> gradient(7, 1.0f);
     CHECK_THROWS_WITH_AS(optimizer.step(std::span<float>(params), std::span<const float>(gradient), 0.1),
                          doctest::Contains("2 parameters but 7 gradient entries"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(optimizer.restore(-1, {}), doctest::Contains("negative step count -1"),
+                         std::invalid_argument);
+    const std::vector<float> buffer(2, 0.5f);
+    CHECK_THROWS_WITH_AS(optimizer.restore(3, std::span<const float>(buffer)),
+                         doctest::Contains("a momentum buffer of 2 entries but no momentum"), std::invalid_argument);
+    tms::Sgd<float> with_momentum(tms::SgdOptions{.momentum = 0.9});
+    with_momentum.restore(3, std::span<const float>(buffer));
+    std::vector<float> three(3, 1.0f);
+    CHECK_THROWS_WITH_AS(with_momentum.step(std::span<float>(three), std::span<const float>(three), 0.1),
+                         doctest::Contains("parameter count changed from 2 to 3"), std::invalid_argument);
 }

@@ -1,4 +1,4 @@
-# Bad grids give one line naming the problem (from rank 0 only under MPI) and a non-zero exit from every rank.
+# Bad grids give one line naming the problem (from rank 0 only under MPI), write no results and exit non-zero.
 source "$(dirname "$0")/common.sh"
 
 check() {  # check NAME EXPECTED-SUBSTRING GRID-TEXT
@@ -11,9 +11,10 @@ check() {  # check NAME EXPECTED-SUBSTRING GRID-TEXT
             "$tms" "$name.json" "$name.jsonl" > "$name.out" 2> "$name.err"
         local status=$?
         [ "$status" -ne 0 ] || fail "$name: mpiexec exited 0"
+        # Once one rank exits non-zero Open MPI may kill the other before its shell records a status,
+        # so a missing status is allowed; a recorded one must be non-zero.
         for rank in 0 1; do
-            [ -f "rc.$rank" ] || fail "$name: rank $rank did not finish"
-            [ "$(cat "rc.$rank")" -ne 0 ] || fail "$name: rank $rank exited 0"
+            [ ! -f "rc.$rank" ] || [ "$(cat "rc.$rank")" -ne 0 ] || fail "$name: rank $rank exited 0"
         done
     else
         "$tms" sweep --grid "$name.json" --out "$name.jsonl" > "$name.out" 2> "$name.err" &&

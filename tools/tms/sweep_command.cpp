@@ -219,11 +219,12 @@ void run_mpi(const SweepArguments& args) {
                           << std::endl;
         } catch (const std::exception& e) {
             error = e.what();
+            // One line, from rank 0 only, printed before MPI_Finalize synchronises the ranks: once any rank
+            // exits non-zero the launcher may kill the others, so nothing may be left to do after it.
+            if (rank == 0) std::cerr << "tms: error: " << error << std::endl;
         }
     }  // MPI_Finalize on every rank
-    if (error.empty()) return;
-    if (rank == 0) throw std::runtime_error(error);  // one line, from rank 0 only
-    std::exit(1);                                      // every rank exits non-zero
+    if (!error.empty()) std::exit(1);  // every rank exits non-zero
 }
 #endif
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "../concepts.hpp"
 #include "../sampling/random_engine.hpp"

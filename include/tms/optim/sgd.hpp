@@ -2,6 +2,7 @@
 /// \file optim/sgd.hpp
 /// Stochastic gradient descent with PyTorch's semantics (torch.optim.SGD).
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -53,9 +54,11 @@ public:
             const auto keep = static_cast<Scalar>(1.0 - options_.dampening);
             direction_.resize(size);
             direction_ = g_in + decay * p;
-            if (momentum_buffer_.size() != size) {
+            if (momentum_buffer_.size() == 0) {
                 momentum_buffer_ = direction_;
             } else {
+                detail::require(momentum_buffer_.size() == size, "SGD: the parameter count changed from ",
+                                momentum_buffer_.size(), " to ", size);
                 momentum_buffer_ = mu * momentum_buffer_ + keep * direction_;
             }
             if (options_.nesterov)
@@ -74,6 +77,9 @@ public:
     }
     /// Restores the state saved by step_count() and momentum_buffer().
     void restore(std::int64_t steps, std::span<const Scalar> momentum_buffer) {
+        detail::require(steps >= 0, "SGD state: negative step count ", steps);
+        detail::require(momentum_buffer.empty() || options_.momentum > 0.0,
+                        "SGD state: a momentum buffer of ", momentum_buffer.size(), " entries but no momentum");
         steps_ = steps;
         momentum_buffer_ = Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>>(
             momentum_buffer.data(), static_cast<Eigen::Index>(momentum_buffer.size()));

@@ -125,6 +125,11 @@ class Trainer {
 public:
     using Scalar = typename Model::Scalar;
 
+    /// The Trainer keeps references to the model and the sampler: a temporary sampler would dangle.
+    template <class Importance>
+    Trainer(Model& model, const Sampler&& sampler, const Eigen::MatrixBase<Importance>& importance,
+            TrainOptions options) = delete;
+
     template <class Importance>
     Trainer(Model& model, const Sampler& sampler, const Eigen::MatrixBase<Importance>& importance,
             TrainOptions options)
