@@ -35,6 +35,18 @@ def main():
             if e["probability"] <= 0.01:
                 assert e["represented"] > m, f"p={e['probability']}: {e['represented']} represented, expected > {m}"
 
+        # 2) n = 5, m = 2: 2 orthogonal features when dense, two antipodal pairs at 1 - S = 0.2, a pentagon at 0.1.
+        def gaps(W):
+            W = np.array(W)
+            kept = np.linalg.norm(W, axis=0) > 0.5
+            angles = np.sort(np.degrees(np.arctan2(W[1, kept], W[0, kept])))
+            return np.diff(np.append(angles, angles[0] + 360))
+        planar = {e["probability"]: gaps(e["W"]) for e in experiments["two_dimensional"]["points"]}
+        assert len(planar[1]) == 2 and abs(planar[1].min() - 90) < 8, f"dense 2-D model: gaps {planar[1]}, expected 90, 270"
+        for p, k in ((0.2, 4), (0.1, 5)):
+            g = planar[p]
+            assert len(g) == k and np.all(np.abs(g - 360 / k) < 8), f"2-D model at 1-S={p}: gaps {g}, expected {k} x {360 / k}"
+
         # 3) relu_hidden: every neuron monosemantic at the densest point.
         hidden = experiments["relu_hidden"]
         densest = max(hidden["points"], key=lambda e: e["probability"])
