@@ -45,7 +45,8 @@ std::string raw(std::initializer_list<T> values) {
 template <class Scalar>
 bool bitwise_equal(const Eigen::MatrixBase<Scalar>& a, const Eigen::MatrixBase<Scalar>& b) {
     return a.rows() == b.rows() && a.cols() == b.cols() &&
-           std::memcmp(a.derived().data(), b.derived().data(), sizeof(typename Scalar::Scalar) * a.size()) == 0;
+           (a.size() == 0 ||  // memcmp must not be given the null data() of an empty matrix
+            std::memcmp(a.derived().data(), b.derived().data(), sizeof(typename Scalar::Scalar) * a.size()) == 0);
 }
 
 template <class Scalar>

@@ -2,6 +2,10 @@
 # completes with every configuration exactly once; a torn last line is dropped.
 source "$(dirname "$0")/common.sh"
 grid=$scripts/kill_grid.json
+if [ -n "${TMS_TEST_STEPS:-}" ]; then  # the sanitizer build trains ~50x slower
+    sed -E "s/\"steps\": [0-9]+/\"steps\": $TMS_TEST_STEPS/" "$grid" > kill_grid.json
+    grid=$PWD/kill_grid.json
+fi
 
 # Started directly (not through the `sweep` function) so that $! is the process to kill.
 if [ -n "$mpiexec" ]; then

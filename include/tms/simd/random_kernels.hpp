@@ -140,6 +140,7 @@ template <class Arch = xsimd::default_arch>
         // The lanes carry distinct bits, so their sum is their union.
         mask |= std::uint64_t{xsimd::hadd(xsimd::select(present, bits, zero))} << first;
     }
+    if (vector_end == count) return mask;  // also keeps the shift below under 64 bits when count = 64
     return mask | (reference::presence_mask(words + vector_end, thresholds + vector_end, always + vector_end,
                                             count - vector_end)
                    << vector_end);
