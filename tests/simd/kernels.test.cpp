@@ -1,9 +1,10 @@
-// tms::simd kernels (output_gradient, axpy, dot) against their scalar twins in tms::simd::reference, at every
+// tms::simd kernels (output_gradient, sparse_gram_gradient, axpy, dot) against their scalar twins in tms::simd::reference, at every
 // length around the SIMD width (so the vector body, the scalar tail and both together are exercised).
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <tms/detail/activation.hpp>
@@ -71,6 +72,84 @@ TEST_CASE_TEMPLATE("output_gradient matches its scalar twin for identity and ReL
                   doctest::Approx(static_cast<double>(relu_expected[i])).epsilon(tolerance<T>));
             // Where the ReLU is off (z ≤ 0) the delta is exactly zero in both.
             if (z[i] <= T(0)) CHECK(relu_delta[i] == T(0));
+        }
+    }
+}
+
+/// Samples of n features (increasing indices, as in a SparseBatch): none, one at either end or in the middle, two,
+/// three (skipped when n is too short for them to be distinct).
+std::vector<std::vector<std::int32_t>> sparse_samples(std::ptrdiff_t n) {
+    const auto last = static_cast<std::int32_t>(n - 1);
+    std::vector<std::vector<std::int32_t>> samples = {{}, {0}, {last}, {static_cast<std::int32_t>(n / 2)}};
+    if (n >= 2) samples.push_back({0, last});
+    if (n >= 3) samples.push_back({0, static_cast<std::int32_t>(n / 3), last});
+    return samples;
+}
+
+/// sparse_gram_gradient on one sample against the dense formula it fuses: z = G x + b, then output_gradient,
+/// b's gradient += δz, M += δz xᵀ. Rows are features padded to `stride`; the sample has `indices` present.
+template <class T, class Activation>
+void check_sparse_gram_gradient(std::ptrdiff_t stride, const std::vector<std::int32_t>& indices,
+                                tms::RandomEngine& engine) {
+    const std::vector<T> bias = draw<T>(engine, stride, -0.5, 0.5);
+    const std::vector<T> importance = draw<T>(engine, stride, 0.0, 1.0);
+    const std::vector<T> gram = draw<T>(engine, stride * stride, -1.0, 1.0);
+    const std::vector<T> values = draw<T>(engine, static_cast<std::ptrdiff_t>(indices.size()), 0.0, 1.0);
+    const T scale = T(0.0625);
+    std::vector<T> x(static_cast<std::size_t>(stride), T(0));
+    for (std::size_t k = 0; k < indices.size(); ++k) x[static_cast<std::size_t>(indices[k])] = values[k];
+
+    // Expected, with the kernels already tested above.
+    std::vector<T> z(bias);
+    for (std::ptrdiff_t j = 0; j < stride; ++j)
+        tms::simd::reference::axpy(x[static_cast<std::size_t>(j)], gram.data() + j * stride, z.data(), stride);
+    std::vector<T> delta(static_cast<std::size_t>(stride));
+    const T expected_loss = tms::simd::reference::output_gradient<Activation>(z.data(), x.data(), importance.data(),
+                                                                             delta.data(), stride, scale);
+    const std::vector<T> outer_start = draw<T>(engine, stride * stride, -1.0, 1.0);
+    const std::vector<T> bias_gradient_start = draw<T>(engine, stride, -1.0, 1.0);
+    std::vector<T> expected_outer(outer_start), expected_bias_gradient(bias_gradient_start);
+    tms::simd::reference::axpy(T(1), delta.data(), expected_bias_gradient.data(), stride);
+    for (std::ptrdiff_t j = 0; j < stride; ++j)
+        tms::simd::reference::axpy(x[static_cast<std::size_t>(j)], delta.data(), expected_outer.data() + j * stride,
+                                   stride);
+
+    const auto check_against_formula = [&](auto kernel) {
+        std::vector<T> outer(outer_start), bias_gradient(bias_gradient_start);
+        const T loss = kernel(outer.data(), bias_gradient.data());
+        CHECK(static_cast<double>(loss) == doctest::Approx(static_cast<double>(expected_loss)).epsilon(tolerance<T>));
+        for (std::ptrdiff_t i = 0; i < stride; ++i)
+            CHECK(static_cast<double>(bias_gradient[static_cast<std::size_t>(i)]) ==
+                  doctest::Approx(static_cast<double>(expected_bias_gradient[static_cast<std::size_t>(i)]))
+                      .epsilon(tolerance<T>));
+        for (std::ptrdiff_t i = 0; i < stride * stride; ++i)
+            CHECK(static_cast<double>(outer[static_cast<std::size_t>(i)]) ==
+                  doctest::Approx(static_cast<double>(expected_outer[static_cast<std::size_t>(i)]))
+                      .epsilon(tolerance<T>));
+    };
+    const auto count = static_cast<std::ptrdiff_t>(indices.size());
+    check_against_formula([&](T* outer, T* bias_gradient) {
+        return tms::simd::sparse_gram_gradient<Activation>(bias.data(), gram.data(), importance.data(), outer,
+                                                           bias_gradient, stride, indices.data(), values.data(),
+                                                           count, scale);
+    });
+    check_against_formula([&](T* outer, T* bias_gradient) {
+        return tms::simd::reference::sparse_gram_gradient<Activation>(bias.data(), gram.data(), importance.data(),
+                                                                      outer, bias_gradient, stride, indices.data(),
+                                                                      values.data(), count, scale, 0, stride);
+    });
+}
+
+TEST_CASE_TEMPLATE("sparse_gram_gradient is z = Gx + b, output_gradient and M += δz xᵀ fused", T, float, double) {
+    tms::RandomEngine engine(29);
+    const std::ptrdiff_t w = tms::simd::lanes<T>;
+    // Present features in the first, a middle and the last lane of a SIMD block, in the tail, none, several.
+    for (const std::ptrdiff_t stride : {std::ptrdiff_t(1), w - 1, w, 2 * w, 2 * w + 3, std::ptrdiff_t(20)}) {
+        CAPTURE(stride);
+        for (const auto& indices : sparse_samples(stride)) {
+            CAPTURE(indices.size());
+            check_sparse_gram_gradient<T, tms::detail::Identity>(stride, indices, engine);
+            check_sparse_gram_gradient<T, tms::detail::Relu>(stride, indices, engine);
         }
     }
 }

@@ -319,7 +319,8 @@ private:
             return x;
     }
 
-    /// The output step shared by the per-sample paths: δz into delta_, b's gradient, the squared error.
+    /// The output step of the ReLU-hidden per-sample path: δz into delta_, b's gradient, the squared error.
+    /// (Building the target in registers, as the Gram kernel does, measured 10% slower here at n = 100, m = 40.)
     Scalar output_step(std::span<const std::int32_t> indices, std::span<const Scalar> values, Scalar scale) {
         const Index length = padded();
         Scalar* target = target_.data();
@@ -331,17 +332,13 @@ private:
         return squared_error;
     }
 
-    /// z = b + Σ_k x_k G_{:,i_k}; M_{:,i_k} += x_k δz.
+    /// z = b + Σ_k x_k G_{:,i_k}; M_{:,i_k} += x_k δz (one fused kernel; the target of these models is x).
     Scalar gram_sample(std::span<const std::int32_t> indices, std::span<const Scalar> values, Scalar scale) {
-        const Index length = padded();
-        Scalar* z = pre_output_.data();
-        std::copy_n(bias_.data(), length, z);
-        for (std::size_t k = 0; k < indices.size(); ++k)
-            simd::axpy(values[k], gram_.data() + indices[k] * length, z, length);
-        const Scalar squared_error = output_step(indices, values, scale);
-        for (std::size_t k = 0; k < indices.size(); ++k)
-            simd::axpy(values[k], delta_.data(), outer_.data() + indices[k] * length, length);
-        return squared_error;
+        static_assert(Spec::target == Target::identity, "the Gram path reconstructs x itself");
+        return simd::sparse_gram_gradient<OutputActivation>(bias_.data(), gram_.data(), importance_.data(),
+                                                            outer_.data(), bias_gradient_.data(), padded(),
+                                                            indices.data(), values.data(),
+                                                            static_cast<Index>(indices.size()), scale);
     }
 
     /// a = Σ_k x_k U_{:,i_k}; z = b + Σ_{j: a_j > 0} a_j V_{:,j}; gradients through the active neurons only.
