@@ -45,8 +45,8 @@ inline constexpr std::int64_t quick_steps = 3'000;
 /// (at 3,000 steps and 1e-3 the ReLU-hidden neurons are still rotating into the basis).
 inline constexpr double full_learning_rate = 1e-3;
 inline constexpr double quick_learning_rate = 3e-3;
-/// Seeds per sparsity of the relu_hidden experiment, keeping the lowest final loss (the paper: 1000).
-inline constexpr Index full_best_of = 100;
+/// Seeds per sparsity of the relu_hidden experiment, keeping the lowest final loss, as in the paper.
+inline constexpr Index full_best_of = 1000;
 inline constexpr Index quick_best_of = 10;
 /// Seeds per sparsity of the 2-D pictures (small models, so a few restarts are cheap).
 inline constexpr Index two_d_best_of = 5;
