@@ -202,3 +202,45 @@ TEST_CASE_TEMPLATE("p = 1 stores every feature of every sample; the feature-majo
         CHECK(std::abs(static_cast<double>(present) / static_cast<double>(n * samples) - p) < 0.002);
     }
 }
+
+TEST_CASE_TEMPLATE("present values are independent of presence on every path, drawn tile by tile as the trainer does",
+                   Scalar, float, double) {
+    // A present feature's value must be uniform whatever decided its presence: a value drawn from the same random
+    // word as the presence test would sit below p (mean p/2 instead of 1/2).
+    constexpr tms::Index tile = 256, tiles = 200;
+    for (const tms::Index n : {tms::Index{20}, tms::Index{100}}) {
+        for (const double p : {0.5, 0.1, 0.01}) {
+            CAPTURE(n);
+            CAPTURE(p);
+            const tms::SparseFeatureSampler<Scalar> sampler(n, p);
+            std::vector<double> sparse_values, dense_values, feature_major_values;
+            tms::RandomEngine engine(77);
+            tms::SparseBatch<Scalar> batch;
+            tms::MatrixX<Scalar> dense(n, tile);
+            std::vector<Scalar> feature_major(static_cast<std::size_t>(n * tile));
+            for (tms::Index t = 0; t < tiles; ++t) {
+                sampler.sample_sparse(engine, tile, batch);
+                sparse_values.insert(sparse_values.end(), batch.values.begin(), batch.values.end());
+                sampler.sample(engine, dense);
+                for (const Scalar v : dense.reshaped())
+                    if (v != Scalar(0)) dense_values.push_back(static_cast<double>(v));
+                sampler.sample_feature_major(engine, tile, feature_major.data(), tile);
+                for (const Scalar v : feature_major)
+                    if (v != Scalar(0)) feature_major_values.push_back(static_cast<double>(v));
+            }
+            for (const auto* values : {&sparse_values, &dense_values, &feature_major_values}) {
+                const double expected = p * static_cast<double>(n * tile * tiles);
+                REQUIRE(static_cast<double>(values->size()) == doctest::Approx(expected).epsilon(0.05));
+                double sum = 0;
+                long below_half = 0;
+                for (const double v : *values) {
+                    sum += v;
+                    below_half += v < 0.5;
+                }
+                const double count = static_cast<double>(values->size());
+                CHECK(sum / count == doctest::Approx(0.5).epsilon(0.02));
+                CHECK(static_cast<double>(below_half) / count == doctest::Approx(0.5).epsilon(0.04));
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 /// \file detail/random_bits.hpp
 /// A buffered stream of random words from the SIMD xoshiro lanes, seeded from one RandomEngine.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -32,22 +33,30 @@ public:
     /// when a run does not fit are skipped, which keeps the stream a pure function of the call sequence.
     const std::uint32_t* take32(std::size_t count) noexcept {
         TMS_ASSERT(count <= capacity);
-        if (capacity - position_ < count) refill();
+        if (filled_ - position_ < count) refill(count);
         const std::uint32_t* run = words_.data() + position_;
         position_ += count;
         return run;
     }
 
 private:
-    void refill() noexcept {
-        simd::xoshiro_fill(state_, words_.data(), capacity / (2 * simd::random_lanes));
+    /// Generates at least \p count words, and at least minimum_refill: a sparse tile needs only a few dozen words,
+    /// and generating the whole buffer for it was a fifth of a training step at p = 0.01.
+    void refill(std::size_t count) noexcept {
+        constexpr std::size_t block = 2 * simd::random_lanes;  // 32-bit words per xoshiro round
+        const std::size_t blocks = (std::max(count, minimum_refill) + block - 1) / block;
+        simd::xoshiro_fill(state_, words_.data(), blocks);
+        filled_ = blocks * block;
         position_ = 0;
     }
+
+    static constexpr std::size_t minimum_refill = 128;
 
     simd::WideXoshiroState state_{};
     // Left uninitialised on purpose: it is always filled before it is read, and zeroing it per call showed up.
     std::array<std::uint32_t, capacity> words_;
-    std::size_t position_ = capacity;
+    std::size_t filled_ = 0;
+    std::size_t position_ = 0;
 };
 
 }  // namespace tms::detail

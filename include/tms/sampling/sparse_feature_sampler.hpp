@@ -107,8 +107,9 @@ public:
             for (Index first = 0; first < n; first += 64) {
                 const auto count = std::min<std::size_t>(64, padded - static_cast<std::size_t>(first));
                 const auto stored = static_cast<std::size_t>(std::min<Index>(64, n - first));
-                const std::uint32_t* presence = bits.take32(count);
-                const std::uint32_t* values = bits.take32(count * value_words);
+                // One run for both: a second take32 may refill the buffer under the first run's pointer.
+                const std::uint32_t* presence = bits.take32(count * (1 + value_words));
+                const std::uint32_t* values = presence + count;
                 if (stored == count) {
                     simd::dense_features(presence, values, thresholds_.data() + first, always_.data() + first,
                                          column + first, count, width, offset);
@@ -138,8 +139,8 @@ public:
             const auto k = static_cast<std::size_t>(i);
             for (Index first = 0; first < samples; first += chunk) {
                 const auto count = static_cast<std::size_t>(std::min(chunk, samples - first));
-                const std::uint32_t* presence = bits.take32(count);
-                const std::uint32_t* values = bits.take32(count * value_words);
+                const std::uint32_t* presence = bits.take32(count * (1 + value_words));  // one run, as in sample()
+                const std::uint32_t* values = presence + count;
                 simd::dense_features<true>(presence, values, thresholds_.data() + k, always_.data() + k,
                                            out + i * stride + first, count, width, offset);
             }
@@ -241,14 +242,21 @@ private:
         const Index n = features();
         const Index total = samples * n;
         const auto inverse_log_absent = static_cast<float>(1.0 / log_absent_);
+        // Gaps are drawn in chunks of about the expected number of present features (plus four standard
+        // deviations), so a sparse tile does not pay for hundreds of logarithms it never uses.
         std::array<float, 256> gaps;  // filled before first use
-        std::size_t next_gap = gaps.size();
+        const double expected = static_cast<double>(total) * -std::expm1(log_absent_);
+        constexpr std::size_t gap_block = 16;
+        const std::size_t chunk = std::min(
+            gaps.size(),
+            (static_cast<std::size_t>(expected + 4.0 * std::sqrt(expected)) + gap_block) / gap_block * gap_block);
+        std::size_t next_gap = chunk;
         Index position = -1;
         Index sample = -1;        // the nonempty sample being filled
         Index sample_start = 0;   // flat position of its feature 0
         for (;;) {
-            if (next_gap == gaps.size()) {
-                simd::geometric_gaps(bits.take32(gaps.size()), gaps.data(), gaps.size(), inverse_log_absent);
+            if (next_gap == chunk) {
+                simd::geometric_gaps(bits.take32(chunk), gaps.data(), chunk, inverse_log_absent);
                 next_gap = 0;
             }
             // A gap is below 2⁴⁰ for any p the sampler accepts; clamp anyway before converting to Index.
