@@ -302,7 +302,7 @@ void two_dimensional(Output& out, const ReproduceArguments& a, std::int64_t step
         const std::string stem = name + "_" + p_name(std::get<double>(r.config.probability));
         json entry = result_json(r);
         entry["figure"] = out.figure(
-            plot::vectors_2d_figure(r.W, "relu_output n = 5, m = 2: columns of W, 1\u2212S = " +
+            plot::vectors_2d_figure(r.W, "n = 5, m = 2: columns of W, 1\u2212S = " +
                                              number(std::get<double>(r.config.probability))),
             stem, name);
         entry["npy"] = {{"W", out.npy(r.W, stem + "_W")}, {"b", out.npy(r.b, stem + "_b")}};
