@@ -191,7 +191,14 @@ TEST_CASE("bad .npy input throws tms::format_error naming the problem") {
         check_rejects(npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }", raw<double>({1})),
                       "needs 8000000000000 bytes of data but 8 follow");
         check_rejects(npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 9223372036854775807), }", ""),
-                      "dimension 9223372036854775807 of shape (0, 9223372036854775807) is too large");
+                      "dimension 9223372036854775807 of the empty array of shape (0, 9223372036854775807) is too large");
+        const auto at_bound = tms::parse_npy<float>(
+            npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 16777216), }", ""));
+        CHECK((at_bound.rows() == 0 && at_bound.cols() == 16777216));
+        // Found by the fuzzer: Eigen loops over an empty matrix's outer dimension, so this hung the reader.
+        check_rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 1099511627776), }", ""),
+                      "dimension 1099511627776 of the empty array of shape (0, 1099511627776) is too large (tms reads "
+                      "empty arrays with dimensions up to 16777216)");
         check_rejects(npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 2), }", raw<double>({1, 2})),
                       "array of shape (1, 1, 2) has 3 dimensions; tms reads 0-, 1- and 2-dimensional arrays");
         std::string many = "(";

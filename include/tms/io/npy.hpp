@@ -54,6 +54,9 @@ namespace detail {
 inline constexpr std::string_view npy_magic = "\x93NUMPY";
 /// NumPy refuses arrays of more dimensions than this; so do we (it bounds the header parser's work).
 inline constexpr std::size_t npy_max_dimensions = 64;
+/// The largest dimension of an empty array tms reads: such a dimension describes no data, so only the cost of
+/// looping over it bounds it (2^24 empty outer iterations take milliseconds).
+inline constexpr std::uint64_t npy_max_empty_dimension = std::uint64_t{1} << 24;
 
 /// Bytes per element of \p descr for the dtypes tms reads: floats, signed and unsigned integers, booleans and
 /// fixed-width unicode ('<U<k>'); 0 for anything else.
@@ -348,13 +351,18 @@ template <class Scalar>
                            ")");
     detail::require_format(header.shape.size() <= 2, what, ": array of shape ", detail::shape_string(header.shape),
                            " has ", header.shape.size(), " dimensions; tms reads 0-, 1- and 2-dimensional arrays");
-    // The data-size check bounds every non-empty dimension by the file size; an empty array may still name a huge
-    // one, which must not overflow Eigen's signed Index.
-    for (const std::uint64_t dim : header.shape)
-        detail::require_format(dim <= static_cast<std::uint64_t>(std::numeric_limits<Index>::max() / 8), what,
-                               ": dimension ", dim, " of shape ", detail::shape_string(header.shape), " is too large");
+    // The data-size check bounds every dimension of a non-empty array by the file size. An empty array may still
+    // name a huge one, and Eigen loops over the outer dimension of every copy even when the inner one is 0: a
+    // (0, 2^40) header would hang the reader (and any code that copies the result).
+    if (header.element_count == 0)
+        for (const std::uint64_t dim : header.shape)
+            detail::require_format(dim <= detail::npy_max_empty_dimension, what, ": dimension ", dim,
+                                   " of the empty array of shape ", detail::shape_string(header.shape),
+                                   " is too large (tms reads empty arrays with dimensions up to ",
+                                   detail::npy_max_empty_dimension, ")");
     const Index rows = header.shape.empty() ? 1 : static_cast<Index>(header.shape[0]);
     const Index cols = header.shape.size() == 2 ? static_cast<Index>(header.shape[1]) : 1;
+    if (header.element_count == 0) return MatrixX<Scalar>(rows, cols);
     if (header.descr == "<f4") return detail::npy_matrix_from<Scalar, float>(bytes, header, rows, cols);
     return detail::npy_matrix_from<Scalar, double>(bytes, header, rows, cols);
 }
