@@ -226,16 +226,28 @@ def loss_table(args, configs):
             print("  done: loss comparison %s seed %d" % (config["label"], seed), file=sys.stderr, flush=True)
         print("\n## Final loss after %d steps, config %s: mean ± sd over %d seeds (loss averaged over the last %d "
               "steps)\n" % (args.final_loss_steps, config["label"], args.seeds, FINAL_LOSS_WINDOW))
-        print("| instance | p | PyTorch | tms | (tms − PyTorch) / sd |")
-        print("|---:|---:|---:|---:|---:|")
+        # (tms − PyTorch) / sd compares the difference with one run's spread; t divides it by the standard error of
+        # the difference of the two means (Welch), so |t| ≳ 2 on one instance, or a sum of t over k independent
+        # instances beyond ≈ 2√k, would be a difference that more seeds do not explain.
+        print("| instance | p | PyTorch | tms | (tms − PyTorch) / sd | t |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        t_values = []
         for i, p in enumerate(config["probabilities"]):
-            tm, ts = mean_sd([run[i] for run in torch_runs])
+            torch_values = [run[i] for run in torch_runs]
+            tm, ts = mean_sd(torch_values)
             if tms_runs:
-                mm, ms = mean_sd([run[i] for run in tms_runs])
+                tms_values = [run[i] for run in tms_runs]
+                mm, ms = mean_sd(tms_values)
                 pooled = math.sqrt((ts * ts + ms * ms) / 2) or float("nan")
-                print("| %d | %.4g | %.4g ± %.2g | %.4g ± %.2g | %+.1f |" % (i, p, tm, ts, mm, ms, (mm - tm) / pooled))
+                error = math.sqrt(ts * ts / len(torch_values) + ms * ms / len(tms_values)) or float("nan")
+                t_values.append((mm - tm) / error)
+                print("| %d | %.4g | %.4g ± %.2g | %.4g ± %.2g | %+.1f | %+.1f |" %
+                      (i, p, tm, ts, mm, ms, (mm - tm) / pooled, t_values[-1]))
             else:
-                print("| %d | %.4g | %.4g ± %.2g | - | - |" % (i, p, tm, ts))
+                print("| %d | %.4g | %.4g ± %.2g | - | - | - |" % (i, p, tm, ts))
+        if t_values:
+            print("\nΣt / √k over the %d instances: %+.2f (about N(0, 1) when the two agree)" %
+                  (len(t_values), sum(t_values) / math.sqrt(len(t_values))))
 
 
 def main():
