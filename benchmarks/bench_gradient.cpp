@@ -135,7 +135,14 @@ void BM_CoreStep(benchmark::State& state) {
             core.begin_step(params.data(), importance.data());
             float squared_error = 0.0f;
             for (std::size_t t = 0; t < tiles; ++t) {
-                if (used == Path::sparse) squared_error += core.accumulate(sparse_tiles[t], scale);
+                if (used == Path::sparse) {
+                    // A forced sparse path must not switch dense tiles to matrix products (newer cores).
+                    if constexpr (requires { core.accumulate_sparse(sparse_tiles[t], scale); })
+                        squared_error += path == Path::sparse ? core.accumulate_sparse(sparse_tiles[t], scale)
+                                                              : core.accumulate(sparse_tiles[t], scale);
+                    else
+                        squared_error += core.accumulate(sparse_tiles[t], scale);
+                }
                 if (used == Path::dense) squared_error += core.accumulate_dense(dense_tiles[t], scale);
                 if constexpr (lanes_core<Core>)
                     if (used == Path::lanes)
@@ -163,6 +170,13 @@ void tied_shapes(benchmark::internal::Benchmark* b) { shapes(b, {{20, 5}, {100, 
 void shape_20_5(benchmark::internal::Benchmark* b) { shapes(b, {{20, 5}}); }
 void shape_10_5(benchmark::internal::Benchmark* b) { shapes(b, {{10, 5}}); }
 void shape_100_40(benchmark::internal::Benchmark* b) { shapes(b, {{100, 40}}); }
+/// The ReLU-hidden sparse/dense crossover scan behind GradientCore::dense_is_cheaper: (n, m) beyond the lanes tile
+/// at p = 0.2 … 0.005.
+void crossover_shapes(benchmark::internal::Benchmark* b) {
+    for (const auto& [n, m] : {std::pair{20, 10}, {40, 16}, {100, 20}, {100, 40}, {200, 40}, {400, 30}})
+        for (const int inverse_p : {5, 10, 20, 33, 50, 100, 200}) b->Args({n, m, inverse_p});
+    b->ArgNames({"n", "m", "inv_p"});
+}
 
 using ReluOutput = tms::ReluOutputModel<float>;
 using ReluOutputFixed = tms::ReluOutputModel<float, 20, 5>;
@@ -188,5 +202,12 @@ BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, Path::dense)->Apply(shape_10_5);
 BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, Path::lanes)->Apply(shape_10_5);
 BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue, Path::sparse)->Apply(shape_100_40);
 BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue, Path::dense)->Apply(shape_100_40);
+// --benchmark_filter=Crossover: the tile-choice scan (docs/performance.md, "Tile choice").
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, Path::sparse)->Name("Crossover/ReluHidden/sparse")->Apply(crossover_shapes);
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden, Path::dense)->Name("Crossover/ReluHidden/dense")->Apply(crossover_shapes);
+BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue, Path::sparse)->Name("Crossover/AbsValue/sparse")->Apply(crossover_shapes);
+BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue, Path::dense)->Name("Crossover/AbsValue/dense")->Apply(crossover_shapes);
+BENCHMARK_TEMPLATE(BM_CoreStep, ReluHidden)->Name("Crossover/ReluHidden/chosen")->Apply(crossover_shapes);
+BENCHMARK_TEMPLATE(BM_CoreStep, AbsValue)->Name("Crossover/AbsValue/chosen")->Apply(crossover_shapes);
 
 TMS_BENCHMARK_MAIN(true)

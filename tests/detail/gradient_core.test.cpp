@@ -2,6 +2,7 @@
 // bookkeeping must give the same loss and gradient as each other for every model.
 #include <doctest/doctest.h>
 
+#include <string>
 #include <vector>
 
 #include <tms/tms.hpp>
@@ -45,22 +46,14 @@ struct CoreFixture {
     PathResult<Model> sparse() {
         tms::SparseBatch<Scalar> tile;
         tile.assign(inputs);
-        // Force the per-sample path whatever the density: feed one sample per call.
-        return run([&] {
-            Scalar total = 0;
-            for (tms::Index s = 0; s < inputs.cols(); ++s) {
-                tms::SparseBatch<Scalar> one;
-                one.assign(inputs.col(s));
-                if (one.nonzeros() == one.features) continue;  // a full sample would take the dense path
-                total += core.accumulate(one, scale);
-            }
-            for (tms::Index s = 0; s < inputs.cols(); ++s) {
-                tms::SparseBatch<Scalar> one;
-                one.assign(inputs.col(s));
-                if (one.nonzeros() == one.features) total += core.accumulate_dense(inputs.col(s), scale);
-            }
-            return total;
-        });
+        // The per-sample path whatever the density (accumulate() would switch dense tiles to matrix products).
+        return run([&] { return core.accumulate_sparse(tile, scale); });
+    }
+
+    PathResult<Model> automatic() {
+        tms::SparseBatch<Scalar> tile;
+        tile.assign(inputs);
+        return run([&] { return core.accumulate(tile, scale); });
     }
 
     PathResult<Model> dense() {
@@ -110,7 +103,19 @@ void check_all_paths(tms::Index n, tms::Index m, double probability, tms::Index 
     CoreFixture<Model> fixture(n, m, probability, batch);
     const auto dense = fixture.dense();
     check_same(dense, fixture.sparse(), tolerance);
+    check_same(dense, fixture.automatic(), tolerance);
     if (m <= CoreFixture<Model>::Core::lanes_max_hidden) check_same(dense, fixture.feature_major(), tolerance);
+}
+
+/// The core's preferred tile kind for shared probability \p p, by name (each core has its own TileKind).
+template <class Core>
+std::string tile_choice(const Core& core, double p) {
+    switch (core.preferred_tile(p)) {
+        case Core::TileKind::sparse: return "sparse";
+        case Core::TileKind::dense: return "dense";
+        case Core::TileKind::feature_major: return "feature_major";
+    }
+    return "unknown";
 }
 
 }  // namespace
@@ -138,4 +143,30 @@ TEST_CASE("empty samples are settled once per step with the right weight") {
     CHECK(gradient.b()[0] == doctest::Approx(2.0 * 1.0 * 0.5 / 4.0));
     CHECK(gradient.b()[1] == 0.0);  // ReLU is off
     CHECK(gradient.b()[3] == doctest::Approx(2.0 * 0.25 * 1.0 / 4.0));
+}
+
+TEST_CASE("the tile choice follows the measured crossovers") {
+    // Points of the sparse/dense scan in docs/performance.md ("Tile choice") where one kind was clearly faster.
+    using AbsCore = tms::detail::GradientCore<tms::AbsValueModelXf::Spec>;
+    using HiddenCore = tms::detail::GradientCore<tms::ReluHiddenModelXf::Spec>;
+    using OutputCore = tms::detail::GradientCore<tms::ReluOutputModelXf::Spec>;
+    // ReLU hidden layer: dense wins while nearly every sample is nonempty (abs (100, 40) at p = 0.1: 1.4×).
+    CHECK(tile_choice(AbsCore(100, 40), 0.1) == std::string("dense"));
+    CHECK(tile_choice(AbsCore(100, 40), 0.01) == std::string("sparse"));
+    CHECK(tile_choice(HiddenCore(20, 10), 0.1) == std::string("dense"));
+    CHECK(tile_choice(HiddenCore(20, 10), 0.02) == std::string("sparse"));
+    CHECK(tile_choice(HiddenCore(40, 16), 0.2) == std::string("dense"));
+    CHECK(tile_choice(HiddenCore(40, 16), 0.01) == std::string("sparse"));
+    // Large n: a sparse sample's O(k m) encoder work is far below the dense O(m n) even when all are nonempty.
+    CHECK(tile_choice(HiddenCore(400, 30), 0.03) == std::string("sparse"));
+    CHECK(tile_choice(HiddenCore(400, 30), 0.5) == std::string("dense"));
+    // Small m takes the lanes-over-samples tile above its density threshold, whatever the sparse/dense costs.
+    CHECK(tile_choice(HiddenCore(10, 5), 0.1) == std::string("feature_major"));
+    CHECK(tile_choice(HiddenCore(10, 5), 0.005) == std::string("sparse"));
+    // Linear hidden layer: the density threshold.
+    CHECK(tile_choice(OutputCore(100, 40), 0.2) == std::string("sparse"));
+    CHECK(tile_choice(OutputCore(100, 40), 0.5) == std::string("dense"));
+    // Per tile: an all-nonempty tile at density 0.1 goes dense for abs (100, 40), a mostly empty one stays sparse.
+    CHECK(AbsCore(100, 40).dense_is_cheaper(0.1, 1.0));
+    CHECK_FALSE(AbsCore(100, 40).dense_is_cheaper(0.005, 0.4));
 }

@@ -16,6 +16,7 @@
 /// Vectors over features are padded to the SIMD width with zero importance, so kernels need no tail code.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -52,8 +53,9 @@ public:
     static_assert(uses_gram || std::is_same_v<HiddenActivation, Relu>,
                   "the sparse gradient core supports an identity or ReLU hidden layer");
 
-    /// A tile whose fraction of present features exceeds this goes through matrix products.
-    static constexpr double dense_tile_density = uses_gram ? 0.3 : 0.2;
+    /// Linear hidden layer: a tile whose fraction of present features exceeds this goes through matrix products
+    /// (a sparse sample costs O(k n) for its k present features against O(m n) dense).
+    static constexpr double dense_tile_density = 0.3;
     /// Largest hidden size for the lanes-over-samples kernel (its hidden activations stay in registers).
     static constexpr Index lanes_max_hidden = 8;
     /// Above this expected density a small model runs with SIMD lanes over samples (measured crossover).
@@ -66,10 +68,30 @@ public:
         feature_major,  ///< a dense samples-along-rows tile for the lanes-over-samples kernel
     };
 
-    /// The cheapest tile kind for data with \p expected_density present features.
+    /// The cheapest tile kind for data with \p expected_density present features (each feature independently).
     [[nodiscard]] TileKind preferred_tile(double expected_density) const noexcept {
         if (layout_.hidden <= lanes_max_hidden && expected_density >= lanes_density) return TileKind::feature_major;
-        return expected_density > dense_tile_density ? TileKind::dense : TileKind::sparse;
+        // With a shared p the chance that a sample is nonempty is 1 − (1 − p)ⁿ (for unequal pᵢ it is at least that).
+        const double absent = std::log1p(-std::min(expected_density, 1.0));
+        const double nonempty = -std::expm1(static_cast<double>(layout_.features) * absent);
+        return dense_is_cheaper(expected_density, nonempty) ? TileKind::dense : TileKind::sparse;
+    }
+
+    /// Whether a tile with this fraction of present features and of nonempty samples runs faster dense.
+    [[nodiscard]] bool dense_is_cheaper(double density, double nonempty_fraction) const noexcept {
+        if constexpr (uses_gram) {
+            return density > dense_tile_density;
+        } else {
+            // A sparse sample with a ReLU hidden layer saves the encoder's O(m n) but still pays O(n) per active
+            // neuron (about half of them), so only empty samples make it much cheaper. Per-sample costs in units of
+            // one dense multiply-add per weight, fitted to sparse/dense timings of both ReLU-hidden models at
+            // (n, m) from (20, 10) to (400, 30) and p from 0.005 to 0.2 (docs/performance.md, "Tile choice"):
+            // sparse ≈ nonempty · (770 + 0.76 m n) + 2.3 p m n, dense ≈ 355 + m n.
+            const double weights = static_cast<double>(layout_.features) * static_cast<double>(layout_.hidden);
+            const double sparse_cost = nonempty_fraction * (770.0 + 0.76 * weights) + 2.3 * density * weights;
+            const double dense_cost = 355.0 + weights;
+            return dense_cost < sparse_cost;
+        }
     }
 
     /// The padded feature count when the model's sizes are fixed, else Dynamic.
@@ -154,10 +176,17 @@ public:
         if (samples == 0) return Scalar(0);
         const double density =
             static_cast<double>(tile.nonzeros()) / (static_cast<double>(samples) * static_cast<double>(layout_.features));
-        if (density > dense_tile_density) {
+        if (dense_is_cheaper(density, static_cast<double>(tile.nonempty()) / static_cast<double>(samples))) {
             dense_tile_ = tile.to_dense();
             return accumulate_dense(dense_tile_, scale);
         }
+        return accumulate_sparse(tile, scale);
+    }
+
+    /// accumulate() on the sparse path whatever the tile's density (for benchmarks of the tile choice).
+    Scalar accumulate_sparse(const SparseBatch<Scalar>& tile, Scalar scale) {
+        TMS_ASSERT(tile.features == layout_.features);
+        const Index samples = tile.samples();
         empty_samples_ += samples - tile.nonempty();
         Scalar squared_error = 0;
         for (Index j = 0; j < tile.nonempty(); ++j) {
