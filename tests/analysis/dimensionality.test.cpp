@@ -54,16 +54,16 @@ TEST_CASE("a regular tetrahedron in 3-D has D = 3/4") {
     CHECK(d.sum() == doctest::Approx(3.0));
 }
 
-TEST_CASE("a zero column has D = 0 without NaN, and does not change the others") {
+TEST_CASE("a feature that is not represented has D = NaN (not applicable) and does not change the others") {
     Eigen::MatrixXd w = Eigen::MatrixXd::Zero(2, 3);
     w(0, 0) = 1;
+    w(0, 1) = 0.002;  // noise, not a feature
     w(1, 2) = 2;
     const Eigen::VectorXd d = tms::feature_dimensionality(w);
-    CHECK(d.allFinite());
-    CHECK(d[0] == doctest::Approx(1.0));
-    CHECK(d[1] == 0.0);
+    CHECK(d[0] == doctest::Approx(1.0).epsilon(1e-5));
+    CHECK(std::isnan(d[1]));
     CHECK(d[2] == doctest::Approx(1.0));
-    CHECK(tms::feature_dimensionality(Eigen::MatrixXd::Zero(3, 4)).isZero(0.0));
+    CHECK(tms::feature_dimensionality(Eigen::MatrixXd::Zero(3, 4)).array().isNaN().all());
 }
 
 TEST_CASE("dimensions_per_feature is m / ‖W‖_F²") {
@@ -75,7 +75,7 @@ TEST_CASE("dimensions_per_feature is m / ‖W‖_F²") {
     CHECK(tms::dimensions_per_feature(Eigen::MatrixXd::Zero(3, 4)) == std::numeric_limits<double>::infinity());
 }
 
-TEST_CASE("the model overloads use W (or W1 of the abs-value model)") {
+TEST_CASE("the model overloads use W, or the abs-value model's effective weights (W1 rows times W2 column norms)") {
     tms::ReluOutputModel<double, 5, 2> model;
     model.W() = pentagon();
     CHECK(tms::feature_dimensionality(model).isApprox(Eigen::VectorXd::Constant(5, 0.4)));
@@ -83,7 +83,12 @@ TEST_CASE("the model overloads use W (or W1 of the abs-value model)") {
 
     tms::AbsValueModel<double> abs(4, 3);
     abs.W1() = tetrahedron();
-    abs.W2().setConstant(100.0);  // ignored
+    abs.W2().setConstant(0.5);  // unit column norms: the effective weights are W1
+    CHECK(tms::feature_dimensionality(abs).isApprox(Eigen::VectorXd::Constant(4, 0.75)));
+    CHECK(tms::dimensions_per_feature(abs) == doctest::Approx(0.75));
+    // The rescaling symmetry (row j of W1 times c, column j of W2 over c) changes nothing.
+    abs.W1().row(1) *= 10.0;
+    abs.W2().col(1) /= 10.0;
     CHECK(tms::feature_dimensionality(abs).isApprox(Eigen::VectorXd::Constant(4, 0.75)));
     CHECK(tms::dimensions_per_feature(abs) == doctest::Approx(0.75));
 }

@@ -9,7 +9,7 @@
 
 TEST_CASE_TEMPLATE("orthogonal features have no superposition", Scalar, float, double) {
     Eigen::Matrix<Scalar, 3, 3> w = Eigen::Matrix<Scalar, 3, 3>::Identity();
-    w.col(1) *= Scalar(0.5);  // scale does not matter for orthogonality
+    w.col(1) *= Scalar(2);  // scale does not matter for orthogonality
     const auto s = tms::superposition(w);
     for (Eigen::Index i = 0; i < 3; ++i) CHECK(s[i] == 0);
 }
@@ -39,17 +39,23 @@ TEST_CASE("interference is measured relative to feature i's own norm") {
     CHECK(s[1] == doctest::Approx(0.25));
 }
 
-TEST_CASE("a zero column gives 0, not NaN, and does not interfere with others") {
+TEST_CASE("a feature that is not represented gets NaN (not applicable), and still interferes with the others") {
+    // Feature 1 has ‖W_1‖ = 0.002: a column of noise. Dividing by its tiny norm would report large "superposition".
     Eigen::MatrixXd w(2, 3);
-    w << 1, 0, 0,  //
-        0, 0, 1;
+    w << 1, 0.002, 0,  //
+        0, 0.0005, 1;
     const Eigen::VectorXd s = tms::superposition(w);
-    CHECK(s.allFinite());
-    CHECK(s[0] == 0.0);
-    CHECK(s[1] == 0.0);
-    CHECK(s[2] == 0.0);
+    CHECK(std::isnan(s[1]));
+    CHECK(s[0] == doctest::Approx(0.002 * 0.002));
+    CHECK(s[2] == doctest::Approx(0.0005 * 0.0005));
+    // The threshold is the paper's "represented" (‖W_i‖ > 0.5) unless given.
+    CHECK(std::isnan(tms::superposition(Eigen::MatrixXd(0.5 * w))[0]));
+    CHECK(tms::superposition(Eigen::MatrixXd(0.5 * w), 0.1)[0] == doctest::Approx(0.001 * 0.001 / 0.25));
+    CHECK(tms::superposition(Eigen::MatrixXd::Zero(3, 4)).array().isNaN().all());
 
     tms::ReluOutputModel<double> model(3, 2);
     model.W() = w;
-    CHECK(tms::superposition(model) == s);
+    const Eigen::VectorXd from_model = tms::superposition(model);
+    CHECK(from_model[0] == s[0]);
+    CHECK(std::isnan(from_model[1]));
 }

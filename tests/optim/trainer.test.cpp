@@ -10,7 +10,9 @@
 #include <tms/analysis/feature_norms.hpp>
 #include <tms/analysis/gram.hpp>
 #include <tms/models/initialization.hpp>
+#include <tms/models/abs_value_model.hpp>
 #include <tms/models/linear_model.hpp>
+#include <tms/models/relu_hidden_model.hpp>
 #include <tms/models/relu_output_model.hpp>
 #include <tms/optim/trainer.hpp>
 #include <tms/sampling/importance.hpp>
@@ -249,4 +251,45 @@ TEST_CASE("a Trainer stopped early and resumed, or restored from its saved state
     fresh.optimizer() = optimizer_state;
     fresh.run();
     CHECK(restored == straight);
+}
+
+TEST_CASE_TEMPLATE("a seed means the same data on every tile path: the same weights up to rounding", Model,
+                   tms::ReluOutputModel<float>, tms::ReluHiddenModel<float>, tms::AbsValueModel<float>) {
+    // One canonical sparse draw per tile, scattered into the layout a path needs: forcing a path changes the
+    // arithmetic's order, never the samples. (Drawn per path, the data differed and so did the weights, by O(1).)
+    const tms::FeatureRange range = Model::absolute_value_task ? tms::FeatureRange::symmetric : tms::FeatureRange::unit;
+    for (const double p : {0.3, 0.02}) {
+        CAPTURE(p);
+        const tms::SparseFeatureSampler<float> data(12, p, range);
+        const auto importance = tms::geometric_importance<float>(12, 0.8);
+        std::vector<Eigen::VectorXf> weights;
+        for (const tms::TilePath path :
+             {tms::TilePath::sparse, tms::TilePath::dense, tms::TilePath::feature_major, tms::TilePath::automatic}) {
+            Model model(12, 4);
+            tms::initialize(model, 3);
+            tms::TrainOptions options;
+            options.steps = 150;
+            options.batch_size = 600;  // three tiles, the last one partial
+            options.seed = 5;
+            options.tile_path = path;
+            (void)tms::train(model, data, importance, options);
+            std::vector<float> flat(static_cast<std::size_t>(model.parameter_count()));
+            model.pack(flat);
+            weights.push_back(Eigen::Map<Eigen::VectorXf>(flat.data(), static_cast<Eigen::Index>(flat.size())));
+        }
+        for (std::size_t k = 1; k < weights.size(); ++k) {
+            CAPTURE(k);
+            CHECK((weights[k] - weights[0]).norm() <= 1e-4f * weights[0].norm());
+        }
+    }
+}
+
+TEST_CASE("forcing the feature-major path needs at most 8 hidden neurons") {
+    tms::ReluHiddenModel<float> model(12, 9);
+    const tms::SparseFeatureSampler<float> data(12, 0.1);
+    tms::TrainOptions options;
+    options.steps = 1;
+    options.tile_path = tms::TilePath::feature_major;
+    CHECK_THROWS_WITH_AS((void)tms::train(model, data, tms::geometric_importance<float>(12, 0.8), options),
+                         doctest::Contains("the model has 9"), std::invalid_argument);
 }

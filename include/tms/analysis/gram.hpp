@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "effective_weights.hpp"
 
 namespace tms {
 
@@ -17,10 +18,10 @@ template <class Derived>
     return result;
 }
 
-/// WᵀW of a model's feature directions (W, or W₁ of the abs-value model).
+/// WᵀW of a model's effective weights (W, or W₁ scaled by W₂'s column norms: tms::effective_weights).
 template <toy_model Model>
 [[nodiscard]] auto gram(const Model& model) {
-    return gram(model.feature_weights());
+    return gram(effective_weights(model));
 }
 
 }  // namespace tms

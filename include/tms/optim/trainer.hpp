@@ -32,6 +32,15 @@ namespace tms {
 /// Which optimizer to train with and its hyper-parameters (the learning rate is in TrainOptions).
 using OptimizerOptions = std::variant<AdamWOptions, AdamOptions, SgdOptions>;
 
+/// How the gradient core processes a batch tile. Every path sees the same data (one canonical sparse draw per
+/// tile) and computes the same gradient up to rounding; only the speed differs.
+enum class TilePath {
+    automatic,      ///< the cost model's choice for the data's density and the model's sizes
+    sparse,         ///< compressed samples: work in proportion to the nonzeros
+    dense,          ///< a dense features × samples tile through matrix products
+    feature_major,  ///< SIMD lanes over samples, for models with at most 8 hidden neurons
+};
+
 /// How to train: the notebook's defaults (AdamW, lr 1e-3, batch 1024, 10,000 steps, constant schedule).
 struct TrainOptions {
     std::int64_t steps = 10'000;
@@ -47,6 +56,8 @@ struct TrainOptions {
     std::int64_t callback_every = 0;
     /// TrainReport::final_loss averages the batch loss over this many final steps (fewer if the run is shorter).
     std::int64_t final_loss_window = 100;
+    /// Force a tile path (benchmarks, and tests that check every path trains the same weights).
+    TilePath tile_path = TilePath::automatic;
 };
 
 /// Throws std::invalid_argument naming the first invalid option.
@@ -156,7 +167,16 @@ public:
         // densely.
         if constexpr (samples_sparsely && requires { sampler.mean_probability(); }) {
             tile_kind_ = core_.preferred_tile(sampler.mean_probability());
-            if (tile_kind_ == TileKind::feature_major && !samples_feature_major) tile_kind_ = TileKind::dense;
+        }
+        if (options_.tile_path != TilePath::automatic) {
+            detail::require(samples_sparsely || options_.tile_path == TilePath::dense,
+                            "tile path: this sampler has no sample_sparse, so only the dense path can be forced");
+            detail::require(options_.tile_path != TilePath::feature_major || model.hidden() <= Core::lanes_max_hidden,
+                            "tile path feature_major needs at most ", Core::lanes_max_hidden,
+                            " hidden neurons, the model has ", model.hidden());
+            tile_kind_ = options_.tile_path == TilePath::sparse          ? TileKind::sparse
+                         : options_.tile_path == TilePath::feature_major ? TileKind::feature_major
+                                                                         : TileKind::dense;
         }
     }
 
@@ -236,8 +256,6 @@ private:
     using TileKind = typename Core::TileKind;
     static constexpr bool samples_sparsely =
         requires(const Sampler& s, RandomEngine& e, SparseBatch<Scalar>& tile) { s.sample_sparse(e, Index{1}, tile); };
-    static constexpr bool samples_feature_major =
-        requires(const Sampler& s, RandomEngine& e, Scalar* out) { s.sample_feature_major(e, Index{1}, out, Index{1}); };
 
     /// Samples the step's batch tile by tile and runs each tile through the gradient core as it is drawn, so the
     /// batch never exists at full size; returns Σ over the batch of Σ_i I_i (y_i − t_i)² and fills gradient_.
@@ -246,24 +264,26 @@ private:
         Scalar squared_error = 0;
         for (Index first = 0; first < options_.batch_size; first += tile_samples) {
             const Index count = std::min(tile_samples, options_.batch_size - first);
+            // One canonical draw for every tile kind: the sparse sample, scattered into the dense or feature-major
+            // layout when the core wants one, so a seed means the same data whichever tile the cost model picks
+            // (on any CPU, with any constants). Only a sampler without sample_sparse fills dense tiles itself.
+            if constexpr (samples_sparsely) sampler_.sample_sparse(engine_, count, tile_);
             switch (tile_kind_) {
                 case TileKind::sparse:
-                    if constexpr (samples_sparsely) {
-                        sampler_.sample_sparse(engine_, count, tile_);
-                        squared_error += core_.accumulate(tile_, scale);
-                    }
+                    if constexpr (samples_sparsely) squared_error += core_.accumulate(tile_, scale);
                     break;
                 case TileKind::feature_major:
-                    if constexpr (samples_feature_major) {
+                    if constexpr (samples_sparsely) {
                         const Index stride = (count + Core::sample_lanes - 1) / Core::sample_lanes * Core::sample_lanes;
                         feature_major_tile_.resize(static_cast<std::size_t>(stride * model_.features()));
-                        sampler_.sample_feature_major(engine_, count, feature_major_tile_.data(), stride);
+                        tile_.scatter_feature_major(feature_major_tile_.data(), stride);
                         core_.accumulate_feature_major(feature_major_tile_.data(), stride, count, scale);
                     }
                     break;
                 case TileKind::dense:
                     dense_tile_.resize(model_.features(), count);
-                    sampler_.sample(engine_, dense_tile_);
+                    if constexpr (samples_sparsely) tile_.scatter_to(dense_tile_);
+                    else sampler_.sample(engine_, dense_tile_);
                     squared_error += core_.accumulate_dense(dense_tile_, scale);
                     break;
             }

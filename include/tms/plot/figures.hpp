@@ -17,6 +17,7 @@
 
 #include <Eigen/Core>
 
+#include "../analysis/asymmetric_superposition.hpp"
 #include "../analysis/neurons.hpp"
 #include "colormap.hpp"
 #include "svg.hpp"
@@ -64,8 +65,12 @@ inline void feature_legend(SvgDocument& doc, double x, double y, std::size_t n) 
 
 }  // namespace detail
 
+/// The colour of a feature that is not represented (its superposition is NaN, "not applicable").
+inline constexpr std::string_view not_represented_color = "#bdbdbd";
+
 /// WᵀW (n×n) as a heatmap beside the bias b, and the feature norms ‖W_i‖ as bars coloured by superposition
-/// Σ_{j≠i}(Ŵ_i·W_j)² (the paper's basic-results figure).
+/// Σ_{j≠i}(Ŵ_i·W_j)² (the paper's basic-results figure); a NaN superposition (tms::superposition of a feature that
+/// is not represented) is drawn grey and the legend says so.
 template <class DW, class DB, class DN, class DS>
 [[nodiscard]] SvgDocument weights_and_norms_figure(const Eigen::MatrixBase<DW>& W, const Eigen::MatrixBase<DB>& b,
                                                    const Eigen::MatrixBase<DN>& norms,
@@ -82,8 +87,10 @@ template <class DW, class DB, class DN, class DS>
         for (int j = 0; j < n; ++j) doc.rect(x0 + j * cell, y0 + i * cell, cell, cell, diverging(g(i, j)).hex());
         doc.rect(bx, y0 + i * cell, cell, cell, diverging(static_cast<double>(b[i])).hex());
         const double length = bar_width * static_cast<double>(norms[i]) / max_norm;
+        const double interference = static_cast<double>(superposition[i]);
         doc.rect(nx, y0 + i * cell + cell * 0.1, std::max(0.0, length), cell * 0.8,
-                 superposition_color(static_cast<double>(superposition[i])).hex());
+                 std::isnan(interference) ? std::string(not_represented_color)
+                                          : superposition_color(interference).hex());
     }
     doc.rect(x0, y0, side, side, "none", "#444444", 0.5);
     doc.rect(bx, y0, cell, side, "none", "#444444", 0.5);
@@ -100,6 +107,8 @@ template <class DW, class DB, class DN, class DS>
     detail::colorbar(doc, x0, y0 + side + 60, 150, diverging, -1.0, 1.0, "-1", "+1", "W\u1d40W and b");
     detail::colorbar(doc, nx, y0 + side + 60, bar_width, superposition_color, 0.0, 1.0, "0", "\u2265 1",
                      "superposition \u03a3\u2c7c\u2260\u1d62(\u0174\u1d62\u00b7W\u2c7c)\u00b2");
+    doc.rect(nx, y0 + side + 84, 10, 10, std::string(not_represented_color));
+    doc.text(nx + 14, y0 + side + 93, "not represented (\u2016W\u1d62\u2016 \u2264 0.5)", 10);
     return doc;
 }
 
@@ -123,18 +132,20 @@ template <class DW>
 }
 
 /// Neuron stack plot: one stack per neuron (row of W) in \p order, a rectangle of height |W_ji| per feature coloured
-/// by feature, positive weights above the axis and negative below; each neuron labelled mono, poly or dead
-/// (tms::classify_neurons). An empty \p order means 0..m-1.
+/// by feature, positive weights above the axis and negative below; each neuron labelled mono, poly or dead by
+/// tms::classify_neurons with \p criteria (pass the model's: tms::criteria_for<Model>(), and its effective
+/// weights, so the labels are the analysis's). An empty \p order means 0..m-1.
 template <class DW>
 [[nodiscard]] SvgDocument neuron_stack_figure(const Eigen::MatrixBase<DW>& W, std::string_view title,
-                                              std::vector<Eigen::Index> order = {}) {
+                                              std::vector<Eigen::Index> order = {},
+                                              const NeuronCriteria& criteria = {}) {
     const Eigen::MatrixXd w = W.template cast<double>();
     const auto m = w.rows(), n = w.cols();
     if (order.empty()) {
         order.resize(static_cast<std::size_t>(m));
         std::iota(order.begin(), order.end(), Eigen::Index{0});
     }
-    const std::vector<NeuronKind> kinds = classify_neurons(w);
+    const std::vector<NeuronKind> kinds = classify_neurons(w, criteria);
     double top = 1e-12, bottom = 0.0;
     for (Eigen::Index j = 0; j < m; ++j) {
         top = std::max(top, w.row(j).cwiseMax(0.0).sum());
@@ -203,8 +214,9 @@ template <class DW>
     return doc;
 }
 
-/// Feature dimensionality D_i against 1/p on a log axis (one dot per feature per probability), m/‖W‖_F² as a line,
-/// and dashed reference lines at the paper's fractions 1, 3/4, 2/3, 1/2, 2/5, 3/8.
+/// Feature dimensionality D_i against 1/p on a log axis (one dot per represented feature per probability; NaN, a
+/// feature not represented, is not drawn), m/‖W‖_F² as a line, and dashed reference lines at the paper's
+/// fractions 1, 3/4, 2/3, 1/2, 2/5, 3/8.
 [[nodiscard]] inline SvgDocument dimensionality_figure(const std::vector<double>& probabilities,
                                                        const std::vector<std::vector<double>>& dimensionalities,
                                                        const std::vector<double>& dimensions_per_feature,
@@ -224,6 +236,7 @@ template <class DW>
     for (std::size_t k = 0; k < probabilities.size() && k < dimensionalities.size(); ++k) {
         const auto& d = dimensionalities[k];
         for (std::size_t i = 0; i < d.size(); ++i) {
+            if (std::isnan(d[i])) continue;
             const double jitter = (static_cast<double>(i % 7) - 3.0) * 1.5;
             doc.circle(px(probabilities[k]) + jitter, py(d[i]), 2.5, "#1f77b4aa");
         }
@@ -248,6 +261,51 @@ template <class DW>
     doc.text(x0 + 230, y0 + height + 66, "m / \u2016W\u2016\u00b2_F", 10);
     doc.line(x0 + 330, y0 + height + 62, x0 + 355, y0 + height + 62, "#999999", 0.8, "4,3");
     doc.text(x0 + 360, y0 + height + 66, "reference fractions", 10);
+    return doc;
+}
+
+/// One instance of asymmetric superposition with inhibition, drawn as the excerpt does: the input weights W₁ of
+/// the superposing neuron A and the inhibitor B for the strong feature s and the weak feature w, and their output
+/// weights W₂ into s and w. Bars are coloured by feature (of \p n); negative weights go below the axis.
+[[nodiscard]] inline SvgDocument asymmetric_superposition_figure(const Eigen::MatrixXd& W1, const Eigen::MatrixXd& W2,
+                                                                 const AsymmetricSuperposition& motif,
+                                                                 std::string_view title) {
+    const auto n = static_cast<std::size_t>(W1.cols());
+    const Eigen::Index a = motif.neuron, b = motif.inhibitor, s = motif.strong_feature, w = motif.weak_feature;
+    // Four bars per panel: (A, s), (A, w), (B, s), (B, w).
+    const double in[4] = {W1(a, s), W1(a, w), W1(b, s), W1(b, w)};
+    const double out[4] = {W2(s, a), W2(w, a), W2(s, b), W2(w, b)};
+    double scale = 1e-12;
+    for (int k = 0; k < 4; ++k) scale = std::max({scale, std::abs(in[k]), std::abs(out[k])});
+    const double x0 = 60, y0 = 60, half = 90, bar = 26, panel = 4 * bar + 60;
+    SvgDocument doc(x0 + 2 * panel + 60, y0 + 2 * half + 110, title);
+    const std::string colors[2] = {feature_color(static_cast<std::size_t>(s), n).hex(),
+                                   feature_color(static_cast<std::size_t>(w), n).hex()};
+    const char* panel_names[2] = {"input weights W\u2081[neuron, feature]", "output weights W\u2082[feature, neuron]"};
+    for (int side = 0; side < 2; ++side) {
+        const double left = x0 + side * panel;
+        const double* values = side == 0 ? in : out;
+        doc.line(left, y0 + half, left + 4 * bar + 20, y0 + half, "#444444");
+        for (int k = 0; k < 4; ++k) {
+            const double h = values[k] / scale * half;
+            const double x = left + 10 + k * bar + (k >= 2 ? 10 : 0);
+            doc.rect(x, h >= 0 ? y0 + half - h : y0 + half, bar - 4, std::abs(h), colors[k % 2]);
+            doc.text(x + (bar - 4) / 2, h >= 0 ? y0 + half - h - 3 : y0 + half - h + 11, detail::label(values[k]), 8,
+                     Anchor::middle);
+        }
+        doc.text(left + 10 + bar, y0 + 2 * half + 16, "A = " + std::to_string(a), 10, Anchor::middle);
+        doc.text(left + 20 + 3 * bar, y0 + 2 * half + 16, "B = " + std::to_string(b), 10, Anchor::middle);
+        doc.text(left + 2 * bar + 10, y0 - 10, panel_names[side], 10, Anchor::middle);
+    }
+    doc.rect(x0, y0 + 2 * half + 40, 10, 10, colors[0]);
+    doc.text(x0 + 14, y0 + 2 * half + 49, "strong feature s = " + std::to_string(s), 10);
+    doc.rect(x0 + 170, y0 + 2 * half + 40, 10, 10, colors[1]);
+    doc.text(x0 + 184, y0 + 2 * half + 49, "weak feature w = " + std::to_string(w), 10);
+    doc.text(x0, y0 + 2 * half + 70,
+             "A stores s and w at input ratio " + detail::label(motif.input_ratio) + ", reads them out at ratio " +
+                 detail::label(motif.output_ratio) + "; B cancels " + detail::label(100 * motif.inhibition) +
+                 "% of s's interference with w",
+             10);
     return doc;
 }
 

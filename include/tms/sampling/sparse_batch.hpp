@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <algorithm>
+
 #include <Eigen/Core>
 
 #include "../detail/validate.hpp"
@@ -54,6 +56,23 @@ struct SparseBatch {
         for (std::size_t j = 0; j < sample_ids.size(); ++j)
             for (std::int32_t k = offsets[j]; k < offsets[j + 1]; ++k) dense(indices[k], sample_ids[j]) = values[k];
         return dense;
+    }
+
+    /// Writes the batch into \p dense (features × samples, already that size): zeros, then the stored values.
+    template <class Derived>
+    void scatter_to(Eigen::MatrixBase<Derived>& dense) const {
+        dense.setZero();
+        for (std::size_t j = 0; j < sample_ids.size(); ++j)
+            for (std::int32_t k = offsets[j]; k < offsets[j + 1]; ++k) dense(indices[k], sample_ids[j]) = values[k];
+    }
+
+    /// Writes the batch feature-major: feature i of sample s to out[i·stride + s], zeros elsewhere in the
+    /// features × stride block (stride ≥ samples()).
+    void scatter_feature_major(Scalar* out, Index stride) const {
+        std::fill(out, out + features * stride, Scalar(0));
+        for (std::size_t j = 0; j < sample_ids.size(); ++j)
+            for (std::int32_t k = offsets[j]; k < offsets[j + 1]; ++k)
+                out[static_cast<Index>(indices[k]) * stride + sample_ids[j]] = values[k];
     }
 
     /// Stores the nonzeros of every column of \p dense (features × samples).

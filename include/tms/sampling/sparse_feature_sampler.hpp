@@ -15,17 +15,12 @@
 #include "../detail/random_bits.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
+#include "feature_range.hpp"
 #include "../simd/random_kernels.hpp"
 #include "random_engine.hpp"
 #include "sparse_batch.hpp"
 
 namespace tms {
-
-/// The interval a present feature's value is drawn from.
-enum class FeatureRange {
-    unit,       ///< [0, 1): the reconstruction tasks
-    symmetric,  ///< [-1, 1): the absolute-value task
-};
 
 /// Samples batches of sparse features: x_i = 0 with probability 1 − p_i, else uniform on the range.
 template <real_scalar Scalar_>

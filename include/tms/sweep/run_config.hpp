@@ -7,6 +7,7 @@
 ///     const tms::SweepResult result = tms::run_config(config);
 ///     std::cout << result.final_loss << " " << result.represented << "\n";
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -23,6 +24,7 @@
 #include "../models/linear_model.hpp"
 #include "../models/relu_hidden_model.hpp"
 #include "../models/relu_output_model.hpp"
+#include "../optim/convergence.hpp"
 #include "../optim/trainer.hpp"
 #include "../sampling/sparse_feature_sampler.hpp"
 #include "sweep_config.hpp"
@@ -53,6 +55,10 @@ struct SweepResult {
     NeuronCounts neurons;
     /// m / ‖W‖²_F, the paper's dimensions per feature.
     double dimensions_per_feature = 0.0;
+    /// Relative loss improvement over the last 10% of the steps (tms::late_improvement); NaN if not measurable.
+    double late_improvement = 0.0;
+    /// late_improvement < tms::converged_improvement: the loss had stopped improving.
+    bool converged = false;
     /// Wall time of training and analysis; the one field that differs between identical runs.
     double seconds = 0.0;
 };
@@ -75,15 +81,21 @@ SweepResult run_config_as(const ModelConfig& config) {
     const SparseFeatureSampler<float> data(config.probability_vector(), range);
     const VectorX<float> importance = config.importance_vector().template cast<float>();
     try {
-        const TrainReport report = train(model, data, importance, config.train_options());
+        TrainOptions options = config.train_options();
+        // A thousand loss records per run, so the last 10% of the steps tell whether training had converged.
+        options.log_every = std::max<std::int64_t>(1, config.steps / 1000);
+        const TrainReport report = train(model, data, importance, options);
         result.final_loss = report.final_loss;
         result.steps_completed = report.steps_completed;
+        result.late_improvement = late_improvement(report.loss_history, config.steps);
+        result.converged = result.late_improvement < converged_improvement;
     } catch (const divergence_error& e) {
         result.diverged = true;
         result.error = e.what();
         result.final_loss = std::numeric_limits<double>::quiet_NaN();
     }
     result.W = model.feature_weights();
+    // The analyses below read the effective weights (tms::effective_weights), as every analysis of a model does.
     if constexpr (!Model::tied_weights) result.W2 = model.W2();
     result.b = model.b();
     result.feature_norms = tms::feature_norms(model);

@@ -1,0 +1,13 @@
+#pragma once
+/// \file experiments/experiments.hpp
+/// The paper's experiments, each a configuration in, typed results out and claims over them:
+/// basic results, the 2-D pictures, the privileged basis (ReLU hidden layer), computation in superposition
+/// (absolute value) and feature dimensionality. `tms reproduce` runs them and renders their figures.
+
+#include "basic_results.hpp"
+#include "computation.hpp"
+#include "dimensionality.hpp"
+#include "evaluation.hpp"
+#include "experiment.hpp"
+#include "privileged_basis.hpp"
+#include "two_dimensional.hpp"
