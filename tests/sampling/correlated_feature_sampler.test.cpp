@@ -259,3 +259,23 @@ TEST_CASE("tms::train trains on it: the loss falls, correlated pairs end up repr
     REQUIRE(report.loss_history.size() >= 2);
     CHECK(report.final_loss < 0.5 * report.loss_history.front().loss);
 }
+
+TEST_CASE("parse_feature_sets reads COUNTxSIZE[@P] and names the option and value in errors") {
+    CHECK(tms::parse_feature_sets("2x3", SetCorrelation::anticorrelated, 0.1, "--anticorrelated-sets") ==
+          tms::repeated_feature_sets(2, 3, SetCorrelation::anticorrelated, 0.1));
+    CHECK(tms::parse_feature_sets("4x2@0.05", SetCorrelation::correlated, 0.1, "--correlated-sets") ==
+          tms::repeated_feature_sets(4, 2, SetCorrelation::correlated, 0.05));
+    CHECK(tms::parse_feature_sets("0x2", SetCorrelation::correlated, 0.1, "x").empty());
+    for (const char* bad : {"2", "2x", "x2", "2x2@", "2x2@abc", "2x2@0.1z", "-1x2", "2y2", "2x2x2"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_WITH_AS((void)tms::parse_feature_sets(bad, SetCorrelation::correlated, 0.1, "--correlated-sets"),
+                             (std::string("--correlated-sets: expected COUNTxSIZE or COUNTxSIZE@PROBABILITY (e.g. 2x2 "
+                                          "or 2x2@0.05), got '") + bad + "'").c_str(),
+                             std::invalid_argument);
+    }
+    CHECK_THROWS_WITH_AS((void)tms::parse_feature_sets("2x0", SetCorrelation::correlated, 0.1, "--correlated-sets"),
+                         "--correlated-sets: sets need at least one feature, got '2x0'", std::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)tms::parse_feature_sets("2x2@1.5", SetCorrelation::correlated, 0.1, "--correlated-sets"),
+                         "--correlated-sets probability in '2x2@1.5' must be a probability in [0, 1], got 1.5",
+                         std::invalid_argument);
+}

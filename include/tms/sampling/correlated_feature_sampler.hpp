@@ -8,9 +8,13 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -49,6 +53,43 @@ struct FeatureSet {
                                                                    double probability) {
     detail::require(count >= 0, "number of feature sets must be non-negative, got ", count);
     return std::vector<FeatureSet>(static_cast<std::size_t>(count), FeatureSet{correlation, size, probability});
+}
+
+/// Parses a command-line or grid description of repeated sets, "COUNTxSIZE" or "COUNTxSIZE@PROBABILITY" (e.g.
+/// "2x2" or "3x2@0.05"), into repeated_feature_sets(COUNT, SIZE, \p correlation, PROBABILITY); without "@" the
+/// sets take \p default_probability. \p what names the option in errors.
+/// \throws std::invalid_argument naming \p what and \p spec for anything else.
+[[nodiscard]] inline std::vector<FeatureSet> parse_feature_sets(std::string_view spec, SetCorrelation correlation,
+                                                                double default_probability, std::string_view what) {
+    const auto fail = [&] {
+        return std::invalid_argument(detail::concat(what, ": expected COUNTxSIZE or COUNTxSIZE@PROBABILITY (e.g. 2x2 or ",
+                                                    "2x2@0.05), got '", spec, "'"));
+    };
+    const auto parse_index = [&](std::string_view digits) {
+        Index value = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty() || value < 0) throw fail();
+        return value;
+    };
+    const auto cross = spec.find('x');
+    if (cross == std::string_view::npos) throw fail();
+    const auto at = spec.find('@', cross);
+    const Index count = parse_index(spec.substr(0, cross));
+    const Index size = parse_index(spec.substr(cross + 1, at == std::string_view::npos ? spec.npos : at - cross - 1));
+    double probability = default_probability;
+    if (at != std::string_view::npos) {
+        const std::string text(spec.substr(at + 1));
+        std::size_t used = 0;
+        try {
+            probability = std::stod(text, &used);
+        } catch (const std::exception&) {
+            throw fail();
+        }
+        if (used != text.size()) throw fail();
+    }
+    detail::require(size >= 1, what, ": sets need at least one feature, got '", spec, "'");
+    detail::require_probability(probability, detail::concat(what, " probability in '", spec, "'"));
+    return repeated_feature_sets(count, size, correlation, probability);
 }
 
 /// Samples sparse features whose presence is correlated within sets.
