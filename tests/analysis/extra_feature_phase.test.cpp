@@ -8,6 +8,8 @@
 #include <tms/analysis/extra_feature_phase.hpp>
 #include <tms/models/initialization.hpp>
 #include <tms/models/relu_output_model.hpp>
+#include <tms/optim/trainer.hpp>
+#include <tms/sampling/sparse_feature_sampler.hpp>
 
 using tms::ExtraFeaturePhase;
 
@@ -69,4 +71,42 @@ TEST_CASE("phase names and bad input") {
     w << 1, 0;
     CHECK_THROWS_WITH_AS((void)tms::classify_extra_feature(w, 2), "extra feature 2 is not one of the 2 features",
                          std::invalid_argument);
+}
+
+TEST_CASE("trained n = 3, m = 2 models (importances 1, 1, r; best of 3) show each phase; initial weights do not") {
+    struct Point {
+        double r, s;
+        ExtraFeaturePhase expected;
+    };
+    // Dense and unimportant: dropped. Dense and important: its own dimension (one unit feature dropped). Sparse:
+    // the extra feature antipodal to a unit feature, the other unit feature on the orthogonal axis.
+    const Point points[] = {{0.3, 1.0, ExtraFeaturePhase::ignore_extra},
+                            {3.0, 1.0, ExtraFeaturePhase::dedicate_extra},
+                            {0.3, 0.05, ExtraFeaturePhase::superposition}};
+    int initial_matches = 0;
+    for (const Point& point : points) {
+        CAPTURE(point.r);
+        CAPTURE(point.s);
+        const tms::SparseFeatureSampler<float> data(3, point.s);
+        const Eigen::Vector3f importance(1.0f, 1.0f, static_cast<float>(point.r));
+        double best_loss = INFINITY;
+        ExtraFeaturePhase best_phase = ExtraFeaturePhase::unclassified;
+        for (std::uint64_t seed = 0; seed < 3; ++seed) {
+            tms::ReluOutputModel<float, 3, 2> model;
+            tms::initialize(model, seed);
+            initial_matches += tms::classify_extra_feature(model, 2) == point.expected;
+            tms::TrainOptions options;
+            options.steps = 6000;
+            options.seed = seed;
+            options.learning_rate = 3e-3;
+            const auto report = tms::train(model, data, importance, options);
+            if (report.final_loss < best_loss) {
+                best_loss = report.final_loss;
+                best_phase = tms::classify_extra_feature(model, 2);
+            }
+        }
+        CAPTURE(tms::phase_name(best_phase));
+        CHECK(best_phase == point.expected);
+    }
+    CHECK(initial_matches < 9);
 }

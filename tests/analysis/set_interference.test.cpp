@@ -5,6 +5,9 @@
 #include <cmath>
 
 #include <tms/analysis/set_interference.hpp>
+#include <tms/models/initialization.hpp>
+#include <tms/models/relu_output_model.hpp>
+#include <tms/optim/trainer.hpp>
 
 using tms::FeatureSet;
 using tms::SetCorrelation;
@@ -56,4 +59,36 @@ TEST_CASE("sets that do not fit in W throw naming the set") {
     CHECK_THROWS_WITH_AS((void)tms::set_interference(w, sets),
                          "feature set 1 of size 2 does not fit in the 3 features of W after 2 set features",
                          std::invalid_argument);
+}
+
+TEST_CASE("trained on two correlated pairs (m = 2, p = 0.05): orthogonal within pairs, antipodal across; "
+          "on two anticorrelated pairs: antipodal within pairs; initial weights show neither") {
+    for (const auto correlation : {SetCorrelation::correlated, SetCorrelation::anticorrelated}) {
+        const bool correlated = correlation == SetCorrelation::correlated;
+        CAPTURE(correlated);
+        const tms::CorrelatedFeatureSampler<float> data(tms::repeated_feature_sets(2, 2, correlation, 0.05), 0, 0.0);
+        tms::ReluOutputModel<float, 4, 2> model;
+        tms::initialize(model, 0);
+        const auto before = tms::set_interference(model, data.sets());
+        tms::TrainOptions options;
+        options.steps = 10'000;
+        (void)tms::train(model, data, Eigen::Vector4f::Ones(), options);
+        const auto after = tms::set_interference(model, data.sets());
+        const auto& within_before = correlated ? before.within_correlated : before.within_anticorrelated;
+        const auto& within = correlated ? after.within_correlated : after.within_anticorrelated;
+        REQUIRE(within.pairs == 2);
+        REQUIRE(after.across_sets.pairs == 4);
+        CAPTURE(within.mean_cosine);
+        CAPTURE(after.across_sets.mean_cosine);
+        if (correlated) {
+            // Each pair spans the plane; a feature of one pair is antipodal to one of the other pair.
+            CHECK(within.mean_abs_cosine < 0.1);
+            CHECK(after.across_sets.mean_cosine < -0.4);
+            CHECK_FALSE((within_before.mean_abs_cosine < 0.1 && before.across_sets.mean_cosine < -0.4));
+        } else {
+            CHECK(within.mean_cosine < -0.95);
+            CHECK(after.across_sets.mean_abs_cosine < 0.1);
+            CHECK_FALSE((within_before.pairs == 2 && within_before.mean_cosine < -0.95));
+        }
+    }
 }
