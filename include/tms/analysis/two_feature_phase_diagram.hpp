@@ -17,9 +17,10 @@
 ///   of order s, pin |W_i| = 1 and b = 0). Away from s → 0 a positive bias and shorter W do better: at r = 1,
 ///   s = 0.57, W = (0.909, −0.909), b = (0.173, 0.173) costs 0.0932 (Monte Carlo, 2·10⁶ samples, ± 0.0001) against
 ///   0.1083 here and 0.1088 for a dedicated dimension. So the true antipodal region reaches denser data than the
-///   boundary below: numerically optimised antipodal weights (Nelder–Mead over W and b) move it from s = 0.160 to
-///   about 0.18 at r = 0.1 and from 4/7 = 0.571 to about 0.70 at r = 1. Trained models near the boundary can
-///   therefore be antipodal where this diagram says "ignore" or "dedicate".
+///   boundary below: numerically optimised antipodal weights (Nelder–Mead over W and b, losses by quadrature) move
+///   it from s = 0.160 to about 0.18 at r = 0.1, 0.343 → 0.375 at r = 0.3, 4/7 = 0.571 → 0.70 at r = 1 and
+///   0.364 → 0.397 at r = 3. Trained models near the boundary can therefore be antipodal where this diagram says
+///   "ignore" or "dedicate".
 ///
 /// Boundaries: ignore and dedicate cross at r = 1. Antipodal beats ignore (r ≤ 1) for s < 4r/(2 + 5r) and beats
 /// dedicate (r ≥ 1) for s < 4/(5 + 2r); the boundary is symmetric under r → 1/r and passes s = 4/7 at r = 1.
