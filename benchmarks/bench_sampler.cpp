@@ -5,6 +5,10 @@
 ///   nonzeros: geometric skips below p = 0.25).
 /// - BM_SampleFeatureMajor: sample_feature_major(engine, 1024, out, stride), the dense feature-major tile of the
 ///   lanes-over-samples kernel (cost flat in p).
+/// - BM_SampleCorrelatedSparse: tms::CorrelatedFeatureSampler::sample_sparse with n/8 correlated pairs, n/8
+///   anticorrelated pairs and the other features independent, all of marginal probability p (p = 1/2, 1/10, 1/100; the
+///   anticorrelated pairs fire with 2p, so p = 1 is not a valid configuration): three segments of geometric skips
+///   below p = 1/8, per-unit comparisons above.
 /// items/s = samples/s; `nonzeros` is the rate of present features drawn.
 
 #include <vector>
@@ -60,9 +64,37 @@ void BM_SampleFeatureMajor(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * tms::bench::batch_size);
 }
 
+void BM_SampleCorrelatedSparse(benchmark::State& state) {
+    const Index n = state.range(0);
+    const double p = tms::bench::probability_from_inverse(state.range(1));
+    const Index pairs = n / 8;
+    auto sets = tms::repeated_feature_sets(pairs, 2, tms::SetCorrelation::correlated, p);
+    const auto anticorrelated = tms::repeated_feature_sets(pairs, 2, tms::SetCorrelation::anticorrelated, p);
+    sets.insert(sets.end(), anticorrelated.begin(), anticorrelated.end());
+    const tms::CorrelatedFeatureSampler<float> sampler(sets, n - 4 * pairs, p);
+    tms::RandomEngine engine(5, 1);
+    tms::SparseBatch<float> batch;
+    double nonzeros = 0.0;
+    for (auto _ : state) {
+        sampler.sample_sparse(engine, tms::bench::batch_size, batch);
+        nonzeros += static_cast<double>(batch.nonzeros());
+        benchmark::DoNotOptimize(batch.values.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * tms::bench::batch_size);
+    state.counters["nonzeros"] = benchmark::Counter(nonzeros, benchmark::Counter::kIsRate);
+    state.counters["geometric"] = sampler.skips_geometrically() ? 1.0 : 0.0;
+}
+
 void grid(benchmark::internal::Benchmark* b) {
     for (const int n : {20, 100})
         for (const int inverse_p : {1, 10, 100}) b->Args({n, inverse_p});
+    b->ArgNames({"n", "inv_p"});
+}
+
+void correlated_grid(benchmark::internal::Benchmark* b) {
+    for (const int n : {20, 100})
+        for (const int inverse_p : {2, 10, 100}) b->Args({n, inverse_p});
     b->ArgNames({"n", "inv_p"});
 }
 
@@ -71,5 +103,6 @@ void grid(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_SampleDense)->Apply(grid);
 BENCHMARK(BM_SampleSparse)->Apply(grid);
 BENCHMARK(BM_SampleFeatureMajor)->Apply(grid);
+BENCHMARK(BM_SampleCorrelatedSparse)->Apply(correlated_grid);
 
 TMS_BENCHMARK_MAIN(false)

@@ -3,10 +3,14 @@
 /// Umbrella header: every public header of tms.
 
 #include "analysis/dimensionality.hpp"
+#include "analysis/extra_feature_phase.hpp"
+#include "analysis/feature_angles.hpp"
 #include "analysis/feature_norms.hpp"
 #include "analysis/gram.hpp"
 #include "analysis/neurons.hpp"
+#include "analysis/set_interference.hpp"
 #include "analysis/superposition.hpp"
+#include "analysis/two_feature_phase_diagram.hpp"
 #include "concepts.hpp"
 #include "config.hpp"
 #include "errors.hpp"
@@ -21,6 +25,7 @@
 #include "optim/sgd.hpp"
 #include "optim/trainer.hpp"
 #include "parallel/thread_pool.hpp"
+#include "sampling/correlated_feature_sampler.hpp"
 #include "sampling/importance.hpp"
 #include "sampling/random_engine.hpp"
 #include "sampling/sparse_feature_sampler.hpp"
