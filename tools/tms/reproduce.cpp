@@ -347,8 +347,10 @@ std::string report_html(const Output& out) {
     html += "<h1>Toy Models of Superposition, reproduced by <code>tms reproduce</code></h1>\n<p>" +
             std::string(config["quick"].get<bool>() ? "Quick run" : "Full run") + ": " +
             std::to_string(config["steps"].get<std::int64_t>()) + " steps per model at learning rate " +
-            number(config["learning_rate"].get<double>()) + ", best of " +
-            std::to_string(config["best_of"].get<Index>()) + " seeds for relu_hidden, " +
+            number(config["learning_rate"].get<double>()) + " (relu_hidden: " +
+            std::to_string(config["relu_hidden_steps"].get<std::int64_t>()) + " steps at " +
+            number(config["relu_hidden_learning_rate"].get<double>()) + ", best of " +
+            std::to_string(config["best_of"].get<Index>()) + " seeds), " +
             std::to_string(config["threads"].get<unsigned>()) + " threads, " +
             number(std::round(config["seconds"].get<double>())) + " s. " + out.summary["verdict"].get<std::string>() +
             "</p>\n<p>Every claim is checked three times: on the trained models, on their untrained (initial) weights, "
@@ -463,7 +465,15 @@ ReproduceOutcome reproduce(const ReproduceOptions& options) {
         out.summary["experiments"] = json::object();
         basic_results(out, settings);
         two_dimensional(out, settings);
-        privileged_basis(out, settings);
+        // --quick shortens every experiment but the ReLU hidden one, whose regimes need the paper's training.
+        ex::Settings hidden = settings;
+        if (options.quick && options.steps == 0) {
+            hidden.steps = full_steps;
+            hidden.learning_rate = full_learning_rate;
+        }
+        out.summary["config"]["relu_hidden_steps"] = hidden.steps;
+        out.summary["config"]["relu_hidden_learning_rate"] = hidden.learning_rate;
+        privileged_basis(out, hidden);
         computation(out, settings);
         dimensionality(out, settings);
 

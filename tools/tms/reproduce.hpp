@@ -21,9 +21,9 @@ struct ReproduceOptions {
     bool quick = false;
     /// Worker threads; 0 means every core.
     unsigned threads = 0;
-    /// Seeds per sparsity of the ReLU hidden experiment; 0 means the default (1000, quick 10).
+    /// Seeds per sparsity of the ReLU hidden experiment; 0 means the default (1000, quick 50).
     Index best_of = 0;
-    /// Training steps per model; 0 means the default (10,000, quick 3,000).
+    /// Training steps per model; 0 means the default (10,000; quick 3,000 except relu_hidden's 10,000).
     std::int64_t steps = 0;
     /// Where progress goes (one line per call); empty means nowhere.
     std::function<void(const std::string&)> log;
@@ -44,7 +44,11 @@ struct ReproduceOutcome {
 inline constexpr std::int64_t full_steps = 10'000;
 inline constexpr std::int64_t quick_steps = 3'000;
 inline constexpr Index full_best_of = 1000;
-inline constexpr Index quick_best_of = 10;
+/// The ReLU hidden regimes need the paper's training even in a quick run: at 3,000 steps the least important
+/// feature of the 1−S = 0.03 point is not yet represented, and at the paper's 10,000 steps the lowest loss of
+/// 30 or more seeds is the excerpt's regime at all six sparsities (measured over seeds 0–99, 0–199 at 0.03);
+/// 50 leaves a margin. So --quick trains relu_hidden like a full run, on 50 seeds instead of 1000.
+inline constexpr Index quick_best_of = 50;
 /// The wrong-data control trains at most this many seeds per point (a control needs to fail, not to be optimal).
 inline constexpr Index control_best_of = 10;
 

@@ -57,7 +57,8 @@ struct SweepResult {
     double dimensions_per_feature = 0.0;
     /// Relative loss improvement over the last 10% of the steps (tms::late_improvement); NaN if not measurable.
     double late_improvement = 0.0;
-    /// late_improvement < tms::converged_improvement: the loss had stopped improving.
+    /// The loss had stopped improving (tms::LateImprovement::converged: not down by more than 2% and two
+    /// standard errors over the last 10% of the steps).
     bool converged = false;
     /// Wall time of training and analysis; the one field that differs between identical runs.
     double seconds = 0.0;
@@ -87,8 +88,9 @@ SweepResult run_config_as(const ModelConfig& config) {
         const TrainReport report = train(model, data, importance, options);
         result.final_loss = report.final_loss;
         result.steps_completed = report.steps_completed;
-        result.late_improvement = late_improvement(report.loss_history, config.steps);
-        result.converged = result.late_improvement < converged_improvement;
+        const LateImprovement late = late_improvement(report.loss_history, config.steps);
+        result.late_improvement = late.relative;
+        result.converged = late.converged();
     } catch (const divergence_error& e) {
         result.diverged = true;
         result.error = e.what();
