@@ -89,7 +89,7 @@ inline void require_replaceable_output(const std::filesystem::path& path) {
         throw_io_error(errno, concat("cannot write '", path.string(), "'"));
     }
     if (!S_ISREG(status.st_mode))
-        throw_io_error(S_ISDIR(status.st_mode) ? EISDIR : EEXIST,
+        throw_io_error(S_ISDIR(status.st_mode) ? EISDIR : EPERM,
                        concat("refusing to write '", path.string(), "': it is ", file_type_name(status.st_mode),
                               "; tms writes outputs only to regular files and never through a link"));
 }
