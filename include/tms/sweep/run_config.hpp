@@ -74,11 +74,13 @@ SweepResult run_config_as(const ModelConfig& config) {
     const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
     const SparseFeatureSampler<float> data(config.probability_vector(), range);
     const VectorX<float> importance = config.importance_vector().template cast<float>();
+    Trainer<Model, SparseFeatureSampler<float>> trainer(model, data, importance, config.train_options());
     try {
-        const TrainReport report = train(model, data, importance, config.train_options());
+        const TrainReport report = trainer.run();
         result.final_loss = report.final_loss;
         result.steps_completed = report.steps_completed;
     } catch (const divergence_error& e) {
+        result.steps_completed = trainer.step();  // the steps before the failing one, as the message counts them
         result.diverged = true;
         result.error = e.what();
         result.final_loss = std::numeric_limits<double>::quiet_NaN();
