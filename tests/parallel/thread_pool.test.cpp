@@ -72,7 +72,15 @@ TEST_CASE("training many models gives bit-identical weights on 1 and 2 threads")
     }
 }
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)  // sanitizers reserve terabytes of address space
+// Sanitizers reserve terabytes of address space, so an address-space limit cannot stand for a memory limit there.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TMS_TEST_SANITIZED_ADDRESS_SPACE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define TMS_TEST_SANITIZED_ADDRESS_SPACE 1
+#endif
+#endif
+#ifndef TMS_TEST_SANITIZED_ADDRESS_SPACE
 TEST_CASE("a pool that cannot start its threads joins the started ones and throws instead of hanging") {
     // A forked child caps its address space a little above what it uses, so thread stacks (8 MiB each) run out
     // after a few threads; alarm() turns a hang into a failure.
