@@ -104,25 +104,6 @@ void put_array(std::string& out, std::span<const Scalar> values) {
     put_le_array(out, values.data(), values.size());
 }
 
-/// \p text with every byte outside printable ASCII (and the backslash) spelt \xNN, so a string from a file can
-/// be printed without moving the cursor, changing colours or splitting a message over lines.
-[[nodiscard]] inline std::string printable(std::string_view text) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
-            out += c;
-        } else {
-            out += "\\x";
-            out += digits[byte >> 4];
-            out += digits[byte & 0xF];
-        }
-    }
-    return out;
-}
-
 [[nodiscard]] inline std::string read_string(ByteReader& in, std::string_view field) {
     const auto length = in.read<std::uint32_t>(field);
     require_format(length <= checkpoint_max_string, in.what(), ": ", field, " of ", length,
