@@ -343,3 +343,43 @@ TEST_CASE("a checkpoint that does not match the trainer throws std::invalid_argu
     tms::Trainer longer_trainer(longer_model, data, tms::uniform_importance<float>(6), longer);
     CHECK_NOTHROW(tms::restore_checkpoint(good, longer_trainer));
 }
+
+TEST_CASE("a checkpoint's model kind is escaped before it is printed (no newline or terminal escape)") {
+    tms::ReluOutputModel<float> model(6, 3);
+    tms::initialize(model, 1);
+    const tms::SparseFeatureSampler<float> data(6, 0.2);
+    tms::Trainer source(model, data, tms::uniform_importance<float>(6), options_for(tms::AdamWOptions{}));
+    std::string bytes = tms::checkpoint_bytes(source);
+    // The payload starts with the kind: u32 length 11, "relu_output". Put control bytes of the same length there
+    // and fix both CRC-32s so only the kind is wrong.
+    const std::string hostile = "rel\n\x1b[31mxx";  // 11 bytes, like "relu_output"
+    REQUIRE(hostile.size() == 11);
+    REQUIRE(bytes.substr(36, 11) == "relu_output");
+    bytes.replace(36, 11, hostile);
+    std::string header = bytes.substr(0, 24);
+    const std::string payload = bytes.substr(32);
+    tms::detail::put_le<std::uint32_t>(header, tms::detail::crc32(payload));
+    tms::detail::put_le<std::uint32_t>(header, tms::detail::crc32(header));
+    bytes = header + payload;
+    try {
+        tms::restore_checkpoint(bytes, source, "c.ckpt");
+        FAIL("no exception");
+    } catch (const std::invalid_argument& e) {
+        const std::string message = e.what();
+        CHECK(message.find('\n') == std::string::npos);
+        CHECK(message.find('\x1b') == std::string::npos);
+        CHECK(message.find("'rel\\x0a\\x1b[31mxx'") != std::string::npos);
+    }
+}
+
+TEST_CASE("load_checkpoint reads no more than a checkpoint of the trainer can take") {
+    tms::ReluOutputModel<float> model(6, 3);
+    tms::initialize(model, 1);
+    const tms::SparseFeatureSampler<float> data(6, 0.2);
+    tms::Trainer trainer(model, data, tms::uniform_importance<float>(6), options_for(tms::AdamWOptions{}));
+    const auto path = temp_file("huge.ckpt");
+    tms::write_file_atomically(path, std::string(1 << 20, '\0'));  // stands for /dev/zero
+    CHECK_THROWS_WITH_AS(tms::load_checkpoint(path, trainer), doctest::Contains("a checkpoint of this trainer"),
+                         tms::format_error);
+    CHECK(trainer.step() == 0);
+}

@@ -213,6 +213,9 @@ TEST_CASE("bad .npy input throws tms::format_error naming the problem") {
                       "header has the unexpected key 'x'");
         check_rejects(npy_with_header("{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (1,)}", one),
                       "header repeats 'descr'");
+        // A key from the file is escaped before it reaches the message (no raw newline or terminal escape).
+        check_rejects(npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x\x1b[2J': 1}", one),
+                      "header has the unexpected key 'x\\x1b[2J'");
         check_rejects(npy_with_header("{'descr': '<f8', 'fortran_order': Maybe, 'shape': (1,)}", one),
                       "'fortran_order' must be True or False");
         check_rejects(npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,)}", one),

@@ -141,6 +141,24 @@ TEST_CASE("bad archives throw tms::format_error naming the problem") {
         bad[0] = 'Q';
         check_rejects(bad, "member 'W.npy' has a bad local header signature at offset 0");
     }
+    SUBCASE("a member name with a newline and a terminal escape is printed escaped") {
+        std::string bad = good;
+        // "W.npy" → "\x1b\n" + "npy" in both headers; the first data byte then fails the CRC, naming the member.
+        for (std::size_t at = bad.find("W.npy"); at != std::string::npos; at = bad.find("W.npy", at)) {
+            bad[at] = '\x1b';
+            bad[at + 1] = '\n';
+        }
+        bad[100] = static_cast<char>(bad[100] ^ 0x40);
+        try {
+            (void)tms::NpzReader(bad, "bad.npz");
+            FAIL("no exception");
+        } catch (const tms::format_error& e) {
+            const std::string message = e.what();
+            CHECK(message.find('\n') == std::string::npos);
+            CHECK(message.find('\x1b') == std::string::npos);
+            CHECK_MESSAGE(message.find("member '\\x1b\\x0anpy'") != std::string::npos, message);
+        }
+    }
     SUBCASE("duplicate members and encrypted members") {
         tms::NpzWriter out;
         out.add("W", Eigen::Vector2f(1, 2)).add("X", Eigen::Vector2f(3, 4));

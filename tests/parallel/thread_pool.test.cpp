@@ -3,7 +3,14 @@
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
+#include <fstream>
+#include <string>
+#include <system_error>
 #include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <tms/parallel/thread_pool.hpp>
 #include <tms/tms.hpp>
@@ -64,3 +71,42 @@ TEST_CASE("training many models gives bit-identical weights on 1 and 2 threads")
         CHECK(one.first[i].W().allFinite());
     }
 }
+
+// Sanitizers reserve terabytes of address space, so an address-space limit cannot stand for a memory limit there.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TMS_TEST_SANITIZED_ADDRESS_SPACE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define TMS_TEST_SANITIZED_ADDRESS_SPACE 1
+#endif
+#endif
+#ifndef TMS_TEST_SANITIZED_ADDRESS_SPACE
+TEST_CASE("a pool that cannot start its threads joins the started ones and throws instead of hanging") {
+    // A forked child caps its address space a little above what it uses, so thread stacks (8 MiB each) run out
+    // after a few threads; alarm() turns a hang into a failure.
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::alarm(60);
+        long pages = 0;
+        std::ifstream("/proc/self/statm") >> pages;
+        const auto used = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
+        const ::rlimit limit{used + (64u << 20), used + (64u << 20)};
+        if (pages == 0 || ::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(3);
+        try {
+            tms::ThreadPool pool(1000);
+            ::_exit(4);  // every thread started: the limit did not bite
+        } catch (const std::system_error& e) {
+            const std::string message = e.what();
+            ::_exit(message.find("of 1000") != std::string::npos ? 0 : 1);
+        } catch (...) {
+            ::_exit(2);
+        }
+    }
+    REQUIRE(child > 0);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    INFO("child status " << status);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
+#endif

@@ -61,6 +61,18 @@ TEST_CASE("run_config records a divergence instead of throwing") {
     CHECK(result.error.find("diverged") != std::string::npos);
     CHECK(result.final_loss != result.final_loss);  // NaN
     CHECK(result.W.allFinite());
+    // steps_completed agrees with the step the message names (it was 0 whatever the step).
+    const std::string at = "diverged at step " + std::to_string(result.steps_completed) + " ";
+    CHECK_MESSAGE(result.error.find(at) != std::string::npos, result.error);
+
+    config.learning_rate = 1e8;
+    config.optimizer = tms::AdamOptions{};
+    const tms::SweepResult later = tms::run_config(config);
+    REQUIRE(later.diverged);
+    CHECK(later.steps_completed > 0);
+    CHECK_MESSAGE(later.error.find("diverged at step " + std::to_string(later.steps_completed) + " ") !=
+                      std::string::npos,
+                  later.error);
 }
 
 TEST_CASE("run_sweep gives bitwise the same results on 1 and 2 threads") {

@@ -139,3 +139,35 @@ TEST_CASE("invalid configs are rejected with a message naming the value") {
     grid.seeds = {4, 5};
     CHECK(message(grid).empty());
 }
+
+TEST_CASE("validate covers every value that would only fail once training starts") {
+    auto message = [](tms::ModelConfig config) -> std::string {
+        try {
+            tms::validate(config);
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+        return "";
+    };
+    tms::ModelConfig config;
+    CHECK(message(config).empty());
+    config.optimizer = tms::AdamOptions{2.0, 0.999, 1e-8, 0.0};
+    CHECK(message(config).find("beta1 must be in [0, 1), got 2") != std::string::npos);
+    config.optimizer = tms::AdamWOptions{0.9, -1.0, 1e-8, 0.01};
+    CHECK(message(config).find("beta2 must be in [0, 1), got -1") != std::string::npos);
+    config.optimizer = tms::AdamOptions{0.9, 0.999, 0.0, 0.0};
+    CHECK(message(config).find("epsilon") != std::string::npos);
+    config.optimizer = tms::SgdOptions{0.0, 0.0, -1.0, false};
+    CHECK(message(config).find("weight decay must be finite and non-negative, got -1") != std::string::npos);
+    config.optimizer = tms::SgdOptions{0.0, 0.0, 0.0, true};
+    CHECK(message(config).find("Nesterov momentum requires a momentum") != std::string::npos);
+    config.optimizer = tms::AdamWOptions{};
+    config.importance = 1e39;
+    CHECK(message(config).find("beyond the float range") != std::string::npos);
+    config.importance = 10.0;  // 10^19 for the last of 20 features: fine in float
+    CHECK(message(config).empty());
+    config.importance = 1e3;  // 10^57: not
+    CHECK(message(config).find("gives I_19") != std::string::npos);
+    config.importance = std::vector<double>(20, 1e39);
+    CHECK(message(config).find("importance of feature 0") != std::string::npos);
+}

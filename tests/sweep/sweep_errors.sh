@@ -24,7 +24,7 @@ check() {  # check NAME EXPECTED-SUBSTRING GRID-TEXT
         fail "$name: expected exactly one error line, got: $(cat "$name.err")"
     grep '^tms: error:' "$name.err" | grep -qF -- "$expected" ||
         fail "$name: error does not name the problem ('$expected'): $(cat "$name.err")"
-    [ ! -s "$name.jsonl" ] || fail "$name: wrote results"
+    [ ! -e "$name.jsonl" ] || fail "$name: created the results file"
 }
 
 check malformed "malformed JSON" '{"models": ["relu_output"], "n": 4, "m": 2, "probabilities": [0.1'
@@ -35,4 +35,20 @@ check bad_probability "probabilities[1]: 1.5 is outside [0, 1]" \
 check wrong_length "probability vector has 2 entries but there are 4 features" \
     '{"models": ["relu_output"], "n": 4, "m": 2, "probabilities": [[0.1, 0.2]]}'
 check unknown_key "unknown key 'stepz'" '{"models": ["relu_output"], "n": 4, "m": 2, "probabilities": [0.1], "stepz": 3}'
+# Values that used to pass the grid check and fail once training started, after the results file was created.
+base='"models": ["relu_output"], "n": 4, "m": 2, "probabilities": [0.1]'
+check beta1 "beta1.json: optimizer.beta1: must be in [0, 1), got 2" "{$base, \"optimizer\": {\"name\": \"adam\", \"beta1\": 2.0}}"
+check beta2 "beta2.json: optimizer.beta2: must be in [0, 1), got -1" "{$base, \"optimizer\": {\"name\": \"adamw\", \"beta2\": -1}}"
+check epsilon "epsilon.json: optimizer.epsilon: must be positive, got 0" "{$base, \"optimizer\": {\"name\": \"adam\", \"epsilon\": 0}}"
+check weight_decay "weight_decay.json: optimizer.weight_decay: must be non-negative, got -1" \
+    "{$base, \"optimizer\": {\"name\": \"sgd\", \"weight_decay\": -1}}"
+check nesterov "nesterov.json: optimizer.nesterov: Nesterov momentum needs a positive momentum" \
+    "{$base, \"optimizer\": {\"name\": \"sgd\", \"nesterov\": true}}"
+check importance "importance.json: importances[0]: ratio 1e+39 gives I_3 beyond the float range" "{$base, \"importance\": 1e39}"
+check importance_list "importance_list.json: importances[0][2]: importance 1e+39 is beyond the float range" \
+    "{$base, \"importance\": [1, 1, 1e39, 1]}"
+check huge_n "huge_n.json: n: 1000000000000 is above the limit of 1000000" \
+    '{"models": ["relu_output"], "n": 1000000000000, "m": 2, "probabilities": [0.1]}'
+check many_seeds "many_seeds.json: seeds.count: 1000000000 is above the limit of 100000" \
+    "{$base, \"seeds\": {\"count\": 1000000000}}"
 echo "errors: ok"

@@ -8,7 +8,10 @@
 //     parse_importance("0.7", 20, "--importance")        -> 0.7^i, i = 0..19
 //     parse_importance("1,0.5,0.25", 3, "--importance")  -> {1, 0.5, 0.25}
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <thread>
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
@@ -101,6 +104,28 @@ namespace detail {
         importance[i] = value;
     }
     return importance;
+}
+
+/// A seed: a decimal integer in [0, 2^64). \throws std::invalid_argument "<what>: '-1' is not an integer in
+/// [0, 2^64)" for a sign, a fraction, text or an overflow (CLI11 would wrap -1 to 2^64 - 1).
+[[nodiscard]] inline std::uint64_t parse_seed(std::string_view text, std::string_view what) {
+    const std::string_view trimmed = detail::trim(text);
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+    if (trimmed.empty() || error != std::errc{} || end != trimmed.data() + trimmed.size())
+        throw std::invalid_argument(std::string(what) + ": '" + std::string(text) + "' is not an integer in [0, 2^64)");
+    return value;
+}
+
+/// The machine's hardware threads (at least 1).
+[[nodiscard]] inline unsigned hardware_threads() noexcept { return std::max(1u, std::thread::hardware_concurrency()); }
+
+/// A thread count: 0 (all cores) up to the machine's hardware threads; more only slows training down and, under a
+/// process or memory limit, cannot be started. \throws std::invalid_argument naming \p what and the limit.
+inline void require_thread_count(unsigned threads, std::string_view what) {
+    if (threads > hardware_threads())
+        throw std::invalid_argument(std::string(what) + ": " + std::to_string(threads) + " is more than the " +
+                                    std::to_string(hardware_threads()) + " hardware threads of this machine");
 }
 
 }  // namespace tms::cli

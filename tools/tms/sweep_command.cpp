@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include <tms/io/file.hpp>
 #include <tms/sweep/run_sweep.hpp>
 
 #ifdef TMS_WITH_MPI
@@ -27,6 +28,7 @@
 #include <tms/mpi/sweep.hpp>
 #endif
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "sweep_json.hpp"
 #include "sweep_results.hpp"
@@ -45,12 +47,15 @@ struct SweepArguments {
     bool quiet = false;
 };
 
-[[nodiscard]] std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot read: " + std::strerror(errno));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
+/// The largest grid file read (16 MiB; a grid is a few lines of JSON).
+inline constexpr std::uint64_t grid_read_limit = std::uint64_t{1} << 24;
+
+[[nodiscard]] std::string read_grid_text(const std::string& path) {
+    try {
+        return tms::read_file(path, grid_read_limit);
+    } catch (const std::system_error& e) {
+        throw std::runtime_error("--grid: " + std::string(e.what()));
+    }
 }
 
 /// The environment variable (with its value) by which an MPI launcher (mpirun, mpiexec, srun) announces itself.
@@ -114,8 +119,8 @@ void run_local(const SweepArguments& args) {
     if (const auto launcher = mpi_launcher_variable())
         throw std::runtime_error("started by an MPI launcher (" + *launcher +
                                  ") but this tms was built without MPI; every rank would run the whole sweep");
-    const std::vector<ModelConfig> configs = sweep::parse_grid(read_text(args.grid), args.grid).expand();
-    sweep::ResultsFile file(args.out);
+    const std::vector<ModelConfig> configs = sweep::parse_grid(read_grid_text(args.grid), args.grid).expand();
+    sweep::ResultsFile file(args.out, std::chrono::seconds(60), args.grid);
     const std::vector<Index> pending = announce(args, configs, file, 1, args.threads);
     const auto start = std::chrono::steady_clock::now();
     Writer writer(file, pending.size(), args.quiet);
@@ -176,7 +181,7 @@ void run_mpi(const SweepArguments& args) {
             std::string text, read_error;
             if (rank == 0) {
                 try {
-                    text = read_text(args.grid);
+                    text = read_grid_text(args.grid);
                 } catch (const std::exception& e) {
                     read_error = e.what();
                 }
@@ -197,7 +202,7 @@ void run_mpi(const SweepArguments& args) {
                 if (!mpi.funneled()) throw std::runtime_error("the MPI library does not provide MPI_THREAD_FUNNELED");
                 configs = sweep::parse_grid(text, args.grid).expand();
                 if (rank == 0) {
-                    file.emplace(args.out);
+                    file.emplace(args.out, std::chrono::seconds(60), args.grid);
                     pending = announce(args, configs, *file, static_cast<unsigned>(mpi.size()),
                                        args.threads_given ? args.threads : 1);
                 }
@@ -248,11 +253,14 @@ void add_sweep_command(CLI::App& app) {
     command->callback([args, threads] {
         if (!args->aggregate.empty()) {
             sweep::aggregate(sweep::read_results(args->aggregate), std::cout);
+            std::cout.flush();
+            if (!std::cout) throw std::runtime_error("--aggregate: could not write the summary to standard output");
             return;
         }
         if (args->grid.empty() || args->out.empty())
             throw std::invalid_argument("tms sweep needs --grid FILE and --out FILE (or --aggregate FILE)");
         args->threads_given = threads->count() > 0;
+        require_thread_count(args->threads, "--threads");
 #ifdef TMS_WITH_MPI
         if (args->mpi || mpi_launcher_variable()) {
             run_mpi(*args);

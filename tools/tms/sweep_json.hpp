@@ -5,7 +5,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <algorithm>
 #include <cstdint>
+#include <limits>
+#include <utility>
+#include <variant>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -17,6 +21,7 @@
 #include <tms/sweep/sweep_config.hpp>
 
 #include "json_output.hpp"
+#include "limits.hpp"
 #include "model_kind.hpp"
 
 namespace tms::cli::sweep {
@@ -77,6 +82,8 @@ namespace detail {
         const std::string at = where + "[" + std::to_string(i) + "]";
         list.push_back(number(value[i], at));
         if (list.back() < 0.0) fail(at, "importance " + value[i].dump() + " is negative");
+        if (list.back() > static_cast<double>(std::numeric_limits<float>::max()))
+            fail(at, "importance " + value[i].dump() + " is beyond the float range the models train in");
     }
     return list;
 }
@@ -116,6 +123,25 @@ namespace detail {
     if (value.is_object())
         for (const auto& [key, ignored] : value.items())
             if (!allowed.contains(key)) fail(where, "unknown " + kind + " option '" + key + "'");
+    // The optimizers' own rules, checked here so that the message names the key and no results file is created.
+    std::visit(
+        [&](const auto& o) {
+            using O = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<O, SgdOptions>) {
+                if (!(o.momentum >= 0.0)) fail(where + ".momentum", "must be non-negative, got " + quote(o.momentum));
+                if (!(o.dampening >= 0.0 && o.dampening <= 1.0))
+                    fail(where + ".dampening", "must be in [0, 1], got " + quote(o.dampening));
+                if (o.nesterov && !(o.momentum > 0.0 && o.dampening == 0.0))
+                    fail(where + ".nesterov", "Nesterov momentum needs a positive momentum and zero dampening");
+            } else {
+                if (!(o.beta1 >= 0.0 && o.beta1 < 1.0)) fail(where + ".beta1", "must be in [0, 1), got " + quote(o.beta1));
+                if (!(o.beta2 >= 0.0 && o.beta2 < 1.0)) fail(where + ".beta2", "must be in [0, 1), got " + quote(o.beta2));
+                if (!(o.epsilon > 0.0)) fail(where + ".epsilon", "must be positive, got " + quote(o.epsilon));
+            }
+            if (!(o.weight_decay >= 0.0))
+                fail(where + ".weight_decay", "must be non-negative, got " + quote(o.weight_decay));
+        },
+        result);
     return result;
 }
 
@@ -208,6 +234,7 @@ namespace detail {
             const std::int64_t first = seeds.contains("first") ? detail::integer(seeds["first"], "seeds.first", 0) : 0;
             if (!seeds.contains("count")) detail::fail("seeds", "{\"count\": K} is missing \"count\"");
             const std::int64_t count = detail::integer(seeds["count"], "seeds.count", 1);
+            limits::require_at_most(count, limits::max_configs, "seeds.count", "configurations of one grid");
             for (std::int64_t s = 0; s < count; ++s) result.seeds.push_back(static_cast<std::uint64_t>(first + s));
         } else {
             const auto seeds = detail::axis(grid, "seed", "seeds");
@@ -222,6 +249,37 @@ namespace detail {
         if (grid.contains("schedule")) {
             if (!grid["schedule"].is_string()) detail::fail("schedule", "expected a string, got " + detail::quote(grid["schedule"]));
             result.base.schedule = Schedule::parse(grid["schedule"].get<std::string>());
+        }
+        // Sizes and the number of configurations are bounded before anything is expanded or allocated.
+        std::vector<std::pair<Index, Index>> sizes = result.sizes;
+        if (sizes.empty()) sizes.emplace_back(result.base.features, result.base.hidden);
+        for (std::size_t i = 0; i < sizes.size(); ++i) {
+            const bool listed = !result.sizes.empty();
+            const std::string at = "sizes[" + std::to_string(i) + "]";
+            limits::require_model_sizes(sizes[i].first, sizes[i].second, result.base.batch_size, result.base.steps,
+                                        listed ? at + "[0] (n)" : "n", listed ? at + "[1] (m)" : "m", "batch_size",
+                                        "steps");
+            for (std::size_t k = 0; k < result.importances.size(); ++k)
+                if (const double* ratio = std::get_if<double>(&result.importances[k])) {
+                    const double extreme = std::pow(*ratio, static_cast<double>(sizes[i].first - 1));
+                    if (!(extreme <= static_cast<double>(std::numeric_limits<float>::max())))
+                        detail::fail("importances[" + std::to_string(k) + "]",
+                                     "ratio " + detail::quote(*ratio) + " gives I_" + std::to_string(sizes[i].first - 1) +
+                                         " beyond the float range the models train in");
+                }
+        }
+        {
+            const auto count = [](std::size_t axis) { return static_cast<std::int64_t>(std::max<std::size_t>(axis, 1)); };
+            std::int64_t configs = 1;
+            for (const std::int64_t axis : {count(result.models.size()), count(result.sizes.size()),
+                                            count(result.importances.size()), count(result.probabilities.size()),
+                                            count(result.learning_rates.size()), count(result.seeds.size())}) {
+                configs = axis > limits::max_configs ? limits::max_configs + 1 : configs * axis;
+                if (configs > limits::max_configs) break;
+            }
+            if (configs > limits::max_configs)
+                detail::fail("grid", "more than " + std::to_string(limits::max_configs) +
+                                         " configurations (the product of the axes); split the sweep into several grids");
         }
         (void)result.expand();  // every config valid (vector lengths against n), no duplicates
     } catch (const std::invalid_argument& e) {

@@ -4,10 +4,12 @@
 //
 // Durability: a line is written with one fwrite of "<json>\n", then fflush and fsync, before the next result is
 // taken. A kill can therefore leave at most one torn line, the last one, without its newline; open_results drops it
-// (truncating the file to the last complete line) and those configs run again.
+// (truncating the file to the last complete line) and those configs run again. A file that is not a results file
+// (it does not start with {"id":") is never appended to or truncated.
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,12 +34,22 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <tms/io/file.hpp>
 
 namespace tms::cli::sweep {
 
+/// The largest results file read (4 GiB): a million results of n = 100, m = 40 fit; reading stops there.
+inline constexpr std::uint64_t results_read_limit = std::uint64_t{1} << 32;
+
+/// How every results line starts (result_line writes "id" first): the header that tells a results file from any
+/// other file, checked before a file is appended to or truncated.
+inline constexpr std::string_view results_line_start = "{\"id\":\"";
+
 /// What the complete lines of a results file hold, in file order.
 struct ResultsContents {
+    std::string path;
     std::vector<nlohmann::json> lines;
+    std::vector<std::size_t> line_numbers;  ///< the file's line number of each entry of lines
     std::set<std::string> ids;
     /// Bytes of complete lines; anything after (a torn last line) is not part of the file's results.
     std::uintmax_t complete_bytes = 0;
@@ -45,23 +57,24 @@ struct ResultsContents {
     std::uintmax_t torn_bytes = 0;
 };
 
-/// Reads the results file \p path (missing: empty). Blank lines are skipped; a last line without its newline is
-/// counted as torn and not parsed.
-/// \throws std::runtime_error naming the line for a complete line that is not a JSON object with a string "id".
-[[nodiscard]] inline ResultsContents read_results(const std::string& path) {
+/// Parses the text of the results file \p path. Blank lines are skipped; a last line without its newline is
+/// counted as torn and not parsed, but only if it starts like a results line.
+/// \throws std::runtime_error naming the file (and the line) if the text is not a tms sweep results file: a
+///         non-empty file that does not start with {"id":", or a complete line that is not a results object.
+[[nodiscard]] inline ResultsContents parse_results(const std::string& text, const std::string& path) {
     ResultsContents contents;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (std::filesystem::exists(path)) throw std::runtime_error(path + ": cannot be read");
-        return contents;
-    }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    contents.path = path;
+    if (!text.empty() && !text.starts_with(results_line_start))
+        throw std::runtime_error(path + ": not a tms sweep results file (it does not start with " +
+                                 std::string(results_line_start) + "); refusing to use it");
     std::size_t start = 0;
     for (std::size_t line_number = 1; start < text.size(); ++line_number) {
         const std::size_t end = text.find('\n', start);
         if (end == std::string::npos) {
+            if (!std::string_view(text).substr(start).starts_with(results_line_start))
+                throw std::runtime_error(path + ":" + std::to_string(line_number) +
+                                         ": the last line is neither a results line nor the start of one; the file "
+                                         "is corrupt or not a tms sweep results file");
             contents.torn_bytes = text.size() - start;
             break;
         }
@@ -76,21 +89,48 @@ struct ResultsContents {
                                      "not a tms sweep results file");
         contents.ids.insert(value["id"].get<std::string>());
         contents.lines.push_back(std::move(value));
+        contents.line_numbers.push_back(line_number);
     }
     return contents;
+}
+
+/// Reads the results file \p path, which must exist and be a regular file of at most results_read_limit bytes.
+/// \throws std::runtime_error / std::system_error naming the file (see parse_results).
+[[nodiscard]] inline ResultsContents read_results(const std::string& path) {
+    struct ::stat status {};
+    if (::stat(path.c_str(), &status) != 0) throw std::runtime_error(path + ": cannot read: " + std::strerror(errno));
+    if (!S_ISREG(status.st_mode))
+        throw std::runtime_error(path + ": cannot read: " + tms::detail::file_type_name(status.st_mode) +
+                                 ", not a results file");
+    return parse_results(tms::read_file(path, results_read_limit), path);
 }
 
 /// An open results file: exclusive (flock) so two sweeps never append to one file, and append-only.
 class ResultsFile {
 public:
     /// Opens (creating) \p path for appending after dropping a torn last line; existing() holds what it had.
-    /// \throws std::runtime_error if the file is corrupt, stays locked by another sweep, or cannot be written.
-    /// Waits up to \p lock_timeout for a sweep that holds the file.
-    explicit ResultsFile(const std::string& path, std::chrono::seconds lock_timeout = std::chrono::seconds(60))
+    /// \p path must be absent, empty or a results file: anything else (another file, a symbolic link, a FIFO, a
+    /// directory, the grid itself) is refused untouched.
+    /// \throws std::runtime_error if the file is not a results file, is corrupt, stays locked by another sweep,
+    ///         or cannot be written. Waits up to \p lock_timeout for a sweep that holds the file.
+    explicit ResultsFile(const std::string& path, std::chrono::seconds lock_timeout = std::chrono::seconds(60),
+                         const std::string& grid_path = "")
         : path_(path) {
         bool warned = false;
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        struct ::stat status {};
+        if (::lstat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode))
+            throw std::runtime_error(path + ": refusing to use it as the results file: it is " +
+                                     std::string(tms::detail::file_type_name(status.st_mode)));
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0) throw std::runtime_error(path + ": cannot open for writing: " + std::strerror(errno));
+        struct ::stat opened {}, grid {};
+        if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode) ||
+            (!grid_path.empty() && ::stat(grid_path.c_str(), &grid) == 0 && grid.st_dev == opened.st_dev &&
+             grid.st_ino == opened.st_ino)) {
+            ::close(fd);
+            throw std::runtime_error(path + ": refusing to use it as the results file: it is not a regular file or it "
+                                            "is the grid file itself");
+        }
         // A sweep still running on this file (or the orphaned ranks of a killed mpirun, which finish their
         // current model and exit) holds the lock: wait for it, so resuming never races with it.
         const auto give_up = std::chrono::steady_clock::now() + lock_timeout;
@@ -115,12 +155,13 @@ public:
             throw std::runtime_error(path + ": cannot open for writing: " + std::strerror(errno));
         }
         try {
-            contents_ = read_results(path);
+            contents_ = parse_results(tms::read_file(path, results_read_limit), path);
             if (contents_.torn_bytes > 0 &&
                 (::ftruncate(fd, static_cast<off_t>(contents_.complete_bytes)) != 0 || ::fsync(fd) != 0))
                 throw std::runtime_error(path + ": cannot drop the torn last line: " + std::strerror(errno));
         } catch (...) {
             std::fclose(file_);
+            file_ = nullptr;
             throw;
         }
     }
@@ -152,9 +193,9 @@ namespace detail {
 [[nodiscard]] inline std::string describe_point(const nlohmann::json& config) {
     std::ostringstream out;
     out << config.value("model", "?") << " n=" << config.value("n", 0) << " m=" << config.value("m", 0)
-        << " p=" << config["probability"].dump() << " importance=" << config["importance"].dump()
-        << " lr=" << config["learning_rate"].dump() << " steps=" << config.value("steps", 0)
-        << " batch=" << config.value("batch_size", 0) << " " << config["optimizer"].value("name", "?") << " "
+        << " p=" << config.at("probability").dump() << " importance=" << config.at("importance").dump()
+        << " lr=" << config.at("learning_rate").dump() << " steps=" << config.value("steps", 0)
+        << " batch=" << config.value("batch_size", 0) << " " << config.at("optimizer").value("name", "?") << " "
         << config.value("schedule", "?");
     return out.str();
 }
@@ -163,10 +204,10 @@ namespace detail {
 /// neurons (relu_hidden, abs_value) how many neurons are monosemantic and polysemantic.
 [[nodiscard]] inline std::string solution_class(const nlohmann::json& line) {
     std::string out = "represented=" + std::to_string(line.value("represented", -1));
-    const std::string model = line["config"].value("model", "");
+    const std::string model = line.at("config").value("model", "");
     if ((model == "relu_hidden" || model == "abs_value") && line.contains("neurons"))
-        out += " mono=" + std::to_string(line["neurons"].value("monosemantic", -1)) +
-               " poly=" + std::to_string(line["neurons"].value("polysemantic", -1));
+        out += " mono=" + std::to_string(line.at("neurons").value("monosemantic", -1)) +
+               " poly=" + std::to_string(line.at("neurons").value("polysemantic", -1));
     return out;
 }
 
@@ -185,24 +226,39 @@ inline void aggregate(const ResultsContents& contents, std::ostream& out) {
         std::uint64_t best_seed = 0;
     };
     std::map<std::string, Point> points;  // keyed by description, then point id
-    for (const nlohmann::json& line : contents.lines) {
-        if (!line.contains("config") || !line.contains("point")) continue;
-        const std::string description = detail::describe_point(line["config"]);
-        Point& point = points[description + "\x1f" + line["point"].get<std::string>()];
+    // Every access goes through at(), which throws for a missing key or a wrong type (operator[] on a const
+    // object would be undefined behaviour), and the message gets the file and the line.
+    const auto add = [&](const nlohmann::json& line) {
+        if (!line.contains("config") || !line.contains("point")) return;
+        if (!line.at("config").is_object() || !line.at("point").is_string())
+            throw std::runtime_error("\"config\" is not an object or \"point\" not a string");
+        const std::string description = detail::describe_point(line.at("config"));
+        Point& point = points[description + "\x1f" + line.at("point").get<std::string>()];
         point.description = description;
-        if (!point.ids.insert(line["id"].get<std::string>()).second) continue;  // a config counted once
+        if (!point.ids.insert(line.at("id").get<std::string>()).second) return;  // a config counted once
         ++point.seeds;
         ++point.classes[detail::solution_class(line)];
-        if (!line["final_loss"].is_number()) {
+        if (!line.contains("final_loss") || !line.at("final_loss").is_number()) {
             ++point.diverged;
-            continue;
+            return;
         }
-        const double loss = line["final_loss"].get<double>();
+        const double loss = line.at("final_loss").get<double>();
         point.loss_sum += loss;
         if (loss < point.best_loss) {
             point.best_loss = loss;
-            point.best_id = line["id"].get<std::string>();
+            point.best_id = line.at("id").get<std::string>();
             point.best_seed = line.value("seed", std::uint64_t{0});
+        }
+    };
+    for (std::size_t index = 0; index < contents.lines.size(); ++index) {
+        try {
+            add(contents.lines[index]);
+        } catch (const std::exception& e) {
+            std::string what = e.what();
+            if (const auto bracket = what.find("] "); what.starts_with("[json.exception") && bracket != std::string::npos)
+                what = what.substr(bracket + 2);
+            const std::size_t number = index < contents.line_numbers.size() ? contents.line_numbers[index] : index + 1;
+            throw std::runtime_error(contents.path + ":" + std::to_string(number) + ": malformed results line: " + what);
         }
     }
     out << points.size() << " points, " << contents.lines.size() << " results\n";

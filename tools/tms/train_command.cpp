@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "json_output.hpp"
+#include "limits.hpp"
 #include "model_kind.hpp"
 
 namespace tms::cli {
@@ -33,9 +35,12 @@ struct TrainArguments {
     Index batch = 1024;
     double learning_rate = 1e-3;
     std::string optimizer = "adamw";
-    double weight_decay = std::nan("");  // NaN: the optimizer's own default
+    double weight_decay = std::nan("");  // used only if weight_decay_given
+    bool weight_decay_given = false;
     double momentum = 0.0;
+    bool momentum_given = false;
     std::string schedule = "constant";
+    std::string seed_text = "0";
     std::uint64_t seed = 0;
     unsigned threads = 0;
     std::int64_t log_every = 100;
@@ -54,10 +59,14 @@ std::string model_path(const std::string& pattern, Index k) {
 }
 
 OptimizerOptions make_optimizer(const TrainArguments& a) {
-    const bool default_decay = std::isnan(a.weight_decay);
+    const bool default_decay = !a.weight_decay_given;
     if (!default_decay && !(std::isfinite(a.weight_decay) && a.weight_decay >= 0.0))
-        throw std::invalid_argument("--weight-decay: " + std::to_string(a.weight_decay) +
+        throw std::invalid_argument("--weight-decay: " + detail::format_number(a.weight_decay) +
                                     " must be finite and non-negative");
+    if (a.momentum_given && a.optimizer != "sgd")
+        throw std::invalid_argument("--momentum: applies only to --optimizer sgd, not '" + a.optimizer + "'");
+    if (!(std::isfinite(a.momentum) && a.momentum >= 0.0 && a.momentum < 1.0))
+        throw std::invalid_argument("--momentum: " + detail::format_number(a.momentum) + " must be in [0, 1)");
     if (a.optimizer == "adamw") {
         AdamWOptions o;
         if (!default_decay) o.weight_decay = a.weight_decay;
@@ -77,10 +86,11 @@ OptimizerOptions make_optimizer(const TrainArguments& a) {
     throw std::invalid_argument("--optimizer: unknown optimizer '" + a.optimizer + "' (expected adamw, adam or sgd)");
 }
 
-/// One trained model, already rendered: the JSON line and the table row.
+/// One trained model, already rendered: the JSON line and the table row; or, if it diverged, what happened.
 struct Rendered {
     std::string json;
     std::string row;
+    std::string divergence;  ///< empty: trained; else one line naming p, seed, step and the last finite loss
 };
 
 template <class Model>
@@ -104,10 +114,32 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
         }
     }
     const std::string checkpoint = a.checkpoint.empty() ? std::string() : model_path(a.checkpoint, k);
-    const TrainReport report = checkpoint.empty() ? trainer.run() : trainer.run([&](const TrainingProgress&, const Model&) {
-        save_checkpoint(checkpoint, trainer);
-    });
-    if (!checkpoint.empty()) save_checkpoint(checkpoint, trainer);
+    // The callback runs every step (unpacking the weights costs n·m, a small fraction of a step's batch·n·m) so
+    // that a divergence can be reported with the last finite loss.
+    double last_finite_loss = std::nan("");
+    std::int64_t last_finite_step = trainer.step();
+    TrainReport report;
+    std::string divergence;
+    try {
+        report = trainer.run([&](const TrainingProgress& progress, const Model&) {
+            last_finite_loss = progress.loss;
+            last_finite_step = progress.step;
+            if (!checkpoint.empty() && progress.step % a.checkpoint_every == 0) save_checkpoint(checkpoint, trainer);
+        });
+    } catch (const divergence_error&) {
+        // The trainer restored the last finite weights: they are reported below like any model's, marked.
+        std::ostringstream message;
+        message << "model " << k << " (p " << p << ", seed " << seed << ") diverged at step " << trainer.step() + 1;
+        if (std::isnan(last_finite_loss))
+            message << " (no finite step before it)";
+        else
+            message << "; last finite loss " << std::setprecision(6) << last_finite_loss << " after step "
+                    << last_finite_step;
+        message << "; its last finite weights are reported; try a smaller --lr";
+        divergence = message.str();
+        report.final_loss = std::nan("");
+    }
+    if (!checkpoint.empty() && divergence.empty()) save_checkpoint(checkpoint, trainer);
     const auto norms = feature_norms(model);
     const auto interference = superposition(model);
     const Index represented = represented_features(model);
@@ -126,6 +158,12 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
     out["precision"] = std::string(std::is_same_v<Scalar, float> ? "float" : "double");
     out["importance"] = detail::json_vector(importance);
     out["final_loss"] = detail::json_double(report.final_loss);
+    if (!divergence.empty()) {
+        out["diverged"] = true;
+        out["diverged_at_step"] = trainer.step() + 1;
+        out["last_finite_loss"] = detail::json_double(last_finite_loss);
+        out["error"] = divergence;
+    }
     if constexpr (Model::tied_weights) {
         out["W"] = detail::json_rows(model.W());
     } else {
@@ -149,19 +187,34 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
 
     std::ostringstream row;
     row << std::left << std::setw(12) << Model::kind_name << std::right << std::setw(10) << p << std::setw(6) << seed
-        << std::setw(14) << std::setprecision(6) << report.final_loss << std::setw(12) << represented << "/"
+        << std::setw(14) << std::setprecision(6);
+    if (divergence.empty())
+        row << report.final_loss;
+    else
+        row << "diverged";
+    row << std::setw(12) << represented << "/"
         << a.features << std::setw(10) << std::setprecision(3) << report.seconds << "s";
-    return {out.dump(), row.str()};
+    return {out.dump(), row.str(), divergence};
 }
 
-void run_train(const TrainArguments& a) {
+void run_train(TrainArguments& a) {
     const ModelKind kind = parse_model_kind(a.model);
     if (a.features < 1) throw std::invalid_argument("--features: must be at least 1, got " + std::to_string(a.features));
     if (a.hidden < 1) throw std::invalid_argument("--hidden: must be at least 1, got " + std::to_string(a.hidden));
     if (a.instances < 1)
         throw std::invalid_argument("--instances: must be at least 1, got " + std::to_string(a.instances));
-    if (a.steps < 0) throw std::invalid_argument("--steps: must be non-negative, got " + std::to_string(a.steps));
+    if (a.steps < 1) throw std::invalid_argument("--steps: must be at least 1, got " + std::to_string(a.steps));
     if (a.batch < 1) throw std::invalid_argument("--batch: must be at least 1, got " + std::to_string(a.batch));
+    limits::require_model_sizes(a.features, a.hidden, a.batch, a.steps, "--features", "--hidden", "--batch", "--steps");
+    limits::require_at_most(a.instances, limits::max_models, "--instances", "models of one run");
+    if (a.log_every >= 1)
+        limits::require_at_most(a.steps / a.log_every, limits::max_loss_records, "--steps / --log-every",
+                                "loss records kept per model; raise --log-every");
+    a.seed = parse_seed(a.seed_text, "--seed");
+    if (a.seed > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(a.instances - 1))
+        throw std::invalid_argument("--seed: " + a.seed_text + " + --instances " + std::to_string(a.instances) +
+                                    " overflows the 64-bit seed range");
+    require_thread_count(a.threads, "--threads");
     if (!(std::isfinite(a.learning_rate) && a.learning_rate > 0.0))
         throw std::invalid_argument("--lr: must be finite and positive, got " + detail::format_number(a.learning_rate));
     if (a.log_every < 1)
@@ -179,16 +232,20 @@ void run_train(const TrainArguments& a) {
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(std::string("--schedule: ") + e.what());
     }
+    if (options.schedule.warmup_steps() > a.steps)
+        throw std::invalid_argument("--schedule: a warm-up of " + std::to_string(options.schedule.warmup_steps()) +
+                                    " steps is longer than --steps " + std::to_string(a.steps));
     options.log_every = a.log_every;
     if (a.checkpoint.empty() != (a.checkpoint_every == 0))
         throw std::invalid_argument("--checkpoint and --checkpoint-every K (K >= 1) go together");
     if (a.checkpoint_every < 0)
         throw std::invalid_argument("--checkpoint-every: must be at least 1, got " + std::to_string(a.checkpoint_every));
-    options.callback_every = a.checkpoint_every;
+    options.callback_every = 1;  // see train_one: tracks the last finite loss, checkpoints every checkpoint_every
     validate(options);
 
     // Model k = (probability index, instance); instance i of base seed s uses seed s + i.
     const auto count = static_cast<Index>(probabilities.size()) * a.instances;
+    limits::require_at_most(count, limits::max_models, "--probability x --instances", "models of one run");
     for (const auto& [option, value] : {std::pair<const char*, const std::string&>{"--checkpoint", a.checkpoint},
                                         {"--resume", a.resume}})
         if (count > 1 && !value.empty() && value.find("{}") == std::string::npos)
@@ -203,6 +260,7 @@ void run_train(const TrainArguments& a) {
             rendered[static_cast<std::size_t>(k)] = train_one<Model>(a, importance, options, p, seed, k);
         });
     });
+    std::size_t diverged = 0;
     if (a.json) {
         for (const Rendered& r : rendered) std::cout << r.json << '\n';
     } else {
@@ -213,6 +271,15 @@ void run_train(const TrainArguments& a) {
     }
     std::cout.flush();
     if (!std::cout) throw std::runtime_error("could not write the results to standard output");
+    for (const Rendered& r : rendered)
+        if (!r.divergence.empty()) {
+            std::cerr << "tms: " << r.divergence << '\n';
+            ++diverged;
+        }
+    // Every other model's result is printed above; the exit status still says that not all of them trained.
+    if (diverged > 0)
+        throw std::runtime_error(std::to_string(diverged) + " of " + std::to_string(rendered.size()) +
+                                 (rendered.size() == 1 ? " model" : " models") + " diverged (named above)");
 }
 
 }  // namespace
@@ -233,10 +300,11 @@ void add_train_command(CLI::App& app) {
     command->add_option("--batch", a.batch, "batch size")->capture_default_str();
     command->add_option("--lr", a.learning_rate, "learning rate")->capture_default_str();
     command->add_option("--optimizer", a.optimizer, "adamw, adam or sgd")->capture_default_str();
-    command->add_option("--weight-decay", a.weight_decay, "weight decay (default: AdamW 0.01, others 0)");
-    command->add_option("--momentum", a.momentum, "SGD momentum")->capture_default_str();
+    auto* weight_decay =
+        command->add_option("--weight-decay", a.weight_decay, "weight decay (default: AdamW 0.01, others 0)");
+    auto* momentum = command->add_option("--momentum", a.momentum, "SGD momentum (sgd only)")->capture_default_str();
     command->add_option("--schedule", a.schedule, "constant, linear, cosine or warmup_cosine:STEPS")->capture_default_str();
-    command->add_option("--seed", a.seed, "base seed (initialisation and data)")->capture_default_str();
+    command->add_option("--seed", a.seed_text, "base seed in [0, 2^64) (initialisation and data)")->capture_default_str();
     command->add_option("--threads", a.threads, "threads (0: all cores)")->capture_default_str();
     command->add_option("--log-every", a.log_every, "loss history interval in steps")->capture_default_str();
     command->add_flag("--json", a.json, "one JSON object per model per line");
@@ -246,7 +314,11 @@ void add_train_command(CLI::App& app) {
                         "several models FILE must contain {}, replaced by the model index");
     command->add_option("--checkpoint-every", a.checkpoint_every, "steps between checkpoints");
     command->add_option("--resume", a.resume, "continue from the checkpoint FILE ({} as for --checkpoint)");
-    command->callback([arguments] { run_train(*arguments); });
+    command->callback([arguments, weight_decay, momentum] {
+        arguments->weight_decay_given = weight_decay->count() > 0;
+        arguments->momentum_given = momentum->count() > 0;
+        run_train(*arguments);
+    });
 }
 
 }  // namespace tms::cli

@@ -25,6 +25,7 @@
 /// the whole file, then checks it against the Trainer, and only then changes the Trainer: it never half-applies.
 
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstddef>
@@ -32,6 +33,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -106,7 +108,8 @@ void put_array(std::string& out, std::span<const Scalar> values) {
     const auto length = in.read<std::uint32_t>(field);
     require_format(length <= checkpoint_max_string, in.what(), ": ", field, " of ", length,
                    " bytes is longer than the limit of ", checkpoint_max_string);
-    return std::string(in.bytes(length, field));
+    // Escaped as it is read: the strings of a file are untrusted and end up in messages printed to a terminal.
+    return printable(in.bytes(length, field));
 }
 
 template <class Scalar>
@@ -418,12 +421,25 @@ void restore_checkpoint(std::string_view bytes, Trainer<Model, Sampler>& trainer
 }
 
 /// Restores \p trainer from the checkpoint file \p path; the trainer is unchanged on any exception.
-/// \throws std::system_error if the file cannot be read; tms::format_error if it is not a valid checkpoint;
-///         std::invalid_argument if it does not match the trainer.
+/// \throws std::system_error if the file cannot be read; tms::format_error if it is not a valid checkpoint (or
+///         longer than any checkpoint of this trainer: nothing more is read); std::invalid_argument if it does not
+///         match the trainer.
 template <toy_model Model, feature_sampler Sampler>
 void load_checkpoint(const std::filesystem::path& path, Trainer<Model, Sampler>& trainer) {
     const std::string name = path.string();
-    restore_checkpoint(read_file(path), trainer, name);
+    // A checkpoint that fits this trainer is as long as the trainer's own, give or take its strings: read no more
+    // (a wrong path such as /dev/zero fails at once instead of exhausting memory).
+    const std::uint64_t limit = checkpoint_bytes(trainer).size() + 4 * detail::checkpoint_max_string + 4096;
+    std::string bytes;
+    try {
+        bytes = read_file(path, limit);
+    } catch (const std::system_error& e) {
+        if (e.code().value() != EFBIG) throw;
+        throw format_error(detail::concat(name, ": longer than the ", limit, " bytes a checkpoint of this trainer ",
+                                          "(", Model::kind_name, " n=", trainer.model().features(), ", m=",
+                                          trainer.model().hidden(), ") can take; not a checkpoint of it"));
+    }
+    restore_checkpoint(bytes, trainer, name);
 }
 
 }  // namespace tms

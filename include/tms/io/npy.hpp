@@ -154,8 +154,10 @@ private:
         ++position_;
         const std::size_t end = text_.find(quote, position_);
         fail_unless(end != std::string_view::npos, "header has an unterminated string");
-        std::string value(text_.substr(position_, end - position_));
-        fail_unless(value.find('\\') == std::string::npos, "header strings with escapes are not supported");
+        const std::string_view raw = text_.substr(position_, end - position_);
+        fail_unless(raw.find('\\') == std::string_view::npos, "header strings with escapes are not supported");
+        // Escaped as read: keys and dtypes from the file end up in messages printed to a terminal.
+        std::string value = printable(raw);
         position_ = end + 1;
         return value;
     }

@@ -297,7 +297,7 @@ private:
             const auto comment_length = central.read<std::uint16_t>("comment length");
             (void)central.bytes(8, "disk and attributes");
             std::uint64_t offset = central.read<std::uint32_t>("local header offset");
-            const std::string name(central.bytes(name_length, "member name"));
+            const std::string name = detail::printable(central.bytes(name_length, "member name"));  // untrusted
             detail::apply_zip64_extra(central.bytes(extra_length, "extra field"), uncompressed, compressed, offset,
                                       what_, name);
             (void)central.bytes(comment_length, "member comment");
@@ -318,7 +318,7 @@ private:
             (void)local.bytes(22, "local header");
             const auto local_name_length = local.read<std::uint16_t>("local name length");
             const auto local_extra_length = local.read<std::uint16_t>("local extra length");
-            require_format(local.bytes(local_name_length, "local name") == name, what_, ": member '", name,
+            require_format(detail::printable(local.bytes(local_name_length, "local name")) == name, what_, ": member '", name,
                            "' has a different name in its local header");
             (void)local.bytes(local_extra_length, "local extra field");
             const std::string_view data = local.bytes(compressed, "member data");

@@ -9,6 +9,8 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -25,22 +27,30 @@ namespace tms {
 class ThreadPool {
 public:
     /// \p threads workers in total including the caller; 0 means std::thread::hardware_concurrency().
+    /// \throws std::system_error naming the thread count if the system cannot start that many threads (a memory
+    ///         or process-count limit); the threads already started are stopped and joined first, so a failed
+    ///         construction neither hangs nor terminates the program.
     explicit ThreadPool(unsigned threads = 0) {
         const unsigned total = threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
-        for (unsigned t = 1; t < total; ++t) workers_.emplace_back([this] { worker_loop(); });
+        workers_.reserve(total - 1);
+        for (unsigned t = 1; t < total; ++t) {
+            try {
+                workers_.emplace_back([this] { worker_loop(); });
+            } catch (const std::system_error& e) {
+                stop_and_join();
+                throw std::system_error(e.code(), "cannot start thread " + std::to_string(t + 1) + " of " +
+                                                      std::to_string(total) + " (a memory or process-count limit?)");
+            } catch (...) {
+                stop_and_join();
+                throw;
+            }
+        }
     }
 
     ThreadPool(const ThreadPool&) = delete;
     ThreadPool& operator=(const ThreadPool&) = delete;
 
-    ~ThreadPool() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_workers_.notify_all();
-        for (auto& worker : workers_) worker.join();
-    }
+    ~ThreadPool() { stop_and_join(); }
 
     /// Threads that run a loop, the caller included.
     [[nodiscard]] unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()) + 1; }
@@ -68,6 +78,16 @@ public:
     }
 
 private:
+    void stop_and_join() noexcept {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_workers_.notify_all();
+        for (auto& worker : workers_)
+            if (worker.joinable()) worker.join();
+    }
+
     void run_indices() {
         for (;;) {
             const Index i = next_.fetch_add(1);

@@ -81,17 +81,19 @@ SweepResult run_config_as(const ModelConfig& config) {
     const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
     const SparseFeatureSampler<float> data(config.probability_vector(), range);
     const VectorX<float> importance = config.importance_vector().template cast<float>();
+    TrainOptions options = config.train_options();
+    // A thousand loss records per run, so the last 10% of the steps tell whether training had converged.
+    options.log_every = std::max<std::int64_t>(1, config.steps / 1000);
+    Trainer<Model, SparseFeatureSampler<float>> trainer(model, data, importance, options);
     try {
-        TrainOptions options = config.train_options();
-        // A thousand loss records per run, so the last 10% of the steps tell whether training had converged.
-        options.log_every = std::max<std::int64_t>(1, config.steps / 1000);
-        const TrainReport report = train(model, data, importance, options);
+        const TrainReport report = trainer.run();
         result.final_loss = report.final_loss;
         result.steps_completed = report.steps_completed;
         const LateImprovement late = late_improvement(report.loss_history, config.steps);
         result.late_improvement = late.relative;
         result.converged = late.converged();
     } catch (const divergence_error& e) {
+        result.steps_completed = trainer.step();  // the steps before the failing one, as the message counts them
         result.diverged = true;
         result.error = e.what();
         result.final_loss = std::numeric_limits<double>::quiet_NaN();

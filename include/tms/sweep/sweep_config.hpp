@@ -14,6 +14,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <set>
 #include <string>
 #include <string_view>
@@ -197,15 +198,34 @@ inline void validate(const ModelConfig& config) {
     }
     if (const double* ratio = std::get_if<double>(&config.importance)) {
         detail::require_finite_positive(*ratio, "importance ratio");
+        // Models train in float: I_i = r^i must stay finite there, for the largest i (or the smallest, r < 1).
+        const double extreme = std::pow(*ratio, static_cast<double>(config.features - 1));
+        detail::require(extreme <= static_cast<double>(std::numeric_limits<float>::max()),
+                        "importance ratio ", *ratio, " gives I_", config.features - 1, " = ", extreme,
+                        ", beyond the float range the models train in");
     } else {
         const auto& list = std::get<std::vector<double>>(config.importance);
         detail::require(static_cast<Index>(list.size()) == config.features, "importance vector has ", list.size(),
                         " entries but there are ", config.features, " features");
         for (std::size_t i = 0; i < list.size(); ++i)
-            detail::require(std::isfinite(list[i]) && list[i] >= 0.0, "importance of feature ", i,
-                            " must be finite and non-negative, got ", list[i]);
+            detail::require(std::isfinite(list[i]) && list[i] >= 0.0 &&
+                                list[i] <= static_cast<double>(std::numeric_limits<float>::max()),
+                            "importance of feature ", i, " must be finite (in float) and non-negative, got ", list[i]);
     }
     validate(config.train_options());
+    // The optimizer's own checks (Adam's betas and epsilon, SGD's Nesterov rule), run now rather than when the
+    // config starts training.
+    std::visit(
+        [](const auto& o) {
+            using O = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<O, SgdOptions>)
+                (void)Sgd<double>(o);
+            else if constexpr (std::is_same_v<O, AdamOptions>)
+                (void)Adam<double>(o);
+            else
+                (void)AdamW<double>(o);
+        },
+        config.optimizer);
 }
 
 /// Axes over a base config; expand() takes their Cartesian product in a fixed order.

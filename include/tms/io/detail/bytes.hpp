@@ -137,4 +137,24 @@ private:
     std::size_t offset_ = 0;
 };
 
+/// \p text with every control character (C0, DEL) and the backslash spelt \\xNN, so a string read from a file
+/// (a model kind, a member name, a dtype) can be printed without moving the cursor, changing colours or splitting
+/// a message over lines; UTF-8 passes unchanged.
+[[nodiscard]] inline std::string printable(std::string_view text) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte != 0x7f && byte != '\\') {
+            out += c;
+        } else {
+            out += "\\x";
+            out += digits[byte >> 4];
+            out += digits[byte & 0xF];
+        }
+    }
+    return out;
+}
+
 }  // namespace tms::detail
