@@ -71,7 +71,7 @@ def check_files(out, summary, experiments):
         title = root.find(SVG + "title")
         assert title is not None and title.text, f"{name}: no <title>"
     assert os.path.getsize(os.path.join(out, "report.html")) > 0
-    assert os.path.isfile(os.path.join(out, ".tms-reproduce")), "no completion marker"
+    assert os.path.isfile(os.path.join(out, ".tms-complete")), "no completion marker"
 
     # Every .npy loads as float32 in the recorded shape.
     checked = 0

@@ -2,8 +2,6 @@
 // directory. See reproduce.hpp.
 #include "reproduce.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -20,6 +18,7 @@
 #include <tms/experiments/experiments.hpp>
 #include <tms/io/file.hpp>
 #include <tms/io/npy.hpp>
+#include <tms/io/staged_directory.hpp>
 #include <tms/plot/figures.hpp>
 
 #include "json_output.hpp"
@@ -30,11 +29,6 @@ namespace {
 using json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 namespace ex = tms::experiments;
-
-/// The marker a finished `tms reproduce` output directory holds: only such a directory (or an empty one) is
-/// replaced by a new run.
-constexpr const char* marker_name = ".tms-reproduce";
-constexpr const char* marker_text = "complete: written by tms reproduce\n";
 
 /// The AdamW learning rate of a full run (the paper's) and of --quick, whose fewer steps need a larger one.
 constexpr double full_learning_rate = 1e-3;
@@ -80,7 +74,8 @@ struct CheckedClaims {
 
 /// Everything that goes into the output directory, written at the end into the staging directory.
 struct Output {
-    fs::path staging;
+    explicit Output(const fs::path& target) : dir(target) {}
+    StagedDirectory dir;
     json summary;
     std::vector<Figure> figures;
     std::vector<std::pair<std::string, CheckedClaims>> claims;  // by experiment, in run order
@@ -88,7 +83,7 @@ struct Output {
 
     std::string figure(const plot::SvgDocument& doc, const std::string& name, const std::string& experiment) {
         const std::string file = name + ".svg";
-        write_file_atomically(staging / file, doc.str());
+        dir.write(file, doc.str());
         figures.push_back({experiment, file, doc.title(), doc.width(), doc.str()});
         return file;
     }
@@ -96,7 +91,7 @@ struct Output {
     template <class Derived>
     json npy(const Eigen::MatrixBase<Derived>& m, const std::string& name) {
         const std::string file = name + ".npy";
-        save_npy(staging / file, m);
+        save_npy(dir.path(file), m);
         json shape = json::array();
         if constexpr (Derived::IsVectorAtCompileTime) shape.push_back(m.size());
         else shape = {m.rows(), m.cols()};
@@ -392,29 +387,6 @@ std::string report_html(const Output& out) {
     return html + "</body></html>\n";
 }
 
-/// Moves the finished staging directory to \p target: a new directory, an empty one, or a previous run's output
-/// (it holds the marker). Anything else at the path is refused and left alone.
-void commit(const fs::path& staging, const fs::path& target) {
-    const fs::file_status status = fs::symlink_status(target);
-    if (fs::exists(status)) {
-        if (fs::is_symlink(status))
-            throw std::invalid_argument("--out " + target.string() + ": is a symbolic link; give the directory itself");
-        if (!fs::is_directory(status))
-            throw std::invalid_argument("--out " + target.string() + ": exists and is not a directory");
-        const bool ours = fs::is_regular_file(fs::symlink_status(target / marker_name));
-        if (!ours && !fs::is_empty(target))
-            throw std::invalid_argument("--out " + target.string() + ": exists, is not empty and is not the output of "
-                                        "tms reproduce (no " + marker_name + "); choose a new directory");
-        const fs::path old = target.parent_path() / ("." + target.filename().string() + ".old-" +
-                                                     std::to_string(::getpid()));
-        fs::rename(target, old);
-        fs::rename(staging, target);
-        fs::remove_all(old);
-        return;
-    }
-    fs::rename(staging, target);
-}
-
 }  // namespace
 
 ReproduceOutcome reproduce(const ReproduceOptions& options) {
@@ -435,30 +407,9 @@ ReproduceOutcome reproduce(const ReproduceOptions& options) {
         progress(experiment, done, total);
     };
 
-    // Refuse a target we would not replace before spending minutes on training.
-    const fs::path target = fs::absolute(options.out).lexically_normal();
-    const fs::path parent = target.parent_path();
-    if (!fs::is_directory(parent))
-        throw std::invalid_argument("--out " + options.out.string() + ": the parent directory " + parent.string() +
-                                    " does not exist");
+    // Checks the target (absent, empty, or a finished run's) before minutes of training, and stages every file.
+    Output out(options.out);
     {
-        const fs::file_status status = fs::symlink_status(target);
-        if (fs::is_symlink(status))
-            throw std::invalid_argument("--out " + options.out.string() + ": is a symbolic link; give the directory itself");
-        if (fs::exists(status) && !fs::is_directory(status))
-            throw std::invalid_argument("--out " + options.out.string() + ": exists and is not a directory");
-        if (fs::is_directory(status) && !fs::is_empty(target) &&
-            !fs::is_regular_file(fs::symlink_status(target / marker_name)))
-            throw std::invalid_argument("--out " + options.out.string() + ": exists, is not empty and is not the "
-                                        "output of tms reproduce (no " + std::string(marker_name) +
-                                        "); choose a new directory");
-    }
-
-    Output out;
-    out.staging = parent / ("." + target.filename().string() + ".staging-" + std::to_string(::getpid()));
-    fs::remove_all(out.staging);  // a previous process with our pid cannot still be running
-    fs::create_directory(out.staging);
-    try {
         out.summary["config"] = {{"quick", options.quick}, {"steps", settings.steps}, {"best_of", settings.best_of},
                                  {"learning_rate", settings.learning_rate}, {"threads", settings.threads},
                                  {"seconds", 0.0}};
@@ -500,16 +451,10 @@ ReproduceOutcome reproduce(const ReproduceOptions& options) {
         for (const Figure& f : out.figures)
             figures.push_back({{"experiment", f.experiment}, {"file", f.file}, {"title", f.title}, {"width", f.width}});
         out.summary["figures"] = figures;
-        write_file_atomically(out.staging / "summary.json", out.summary.dump(1) + "\n");
-        write_file_atomically(out.staging / "report.html", report_html(out));
-        // The marker last: a directory without it is not a finished run.
-        write_file_atomically(out.staging / marker_name, marker_text);
-        commit(out.staging, target);
+        out.dir.write("summary.json", out.summary.dump(1) + "\n");
+        out.dir.write("report.html", report_html(out));
+        out.dir.commit();  // the completion marker, then one rename
         return outcome;
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove_all(out.staging, ignored);
-        throw;
     }
 }
 
