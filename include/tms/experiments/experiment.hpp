@@ -85,6 +85,9 @@ namespace detail {
 inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& configs, const Settings& settings,
                                           std::string_view name) {
     std::vector<SweepResult> results(configs.size());
+    const std::string label = settings.control == Control::none
+                                  ? std::string(name)
+                                  : std::string(name) + " (" + to_string(settings.control) + " control)";
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
     parallel_for(static_cast<Index>(configs.size()), settings.threads, [&](Index k) {
@@ -94,7 +97,7 @@ inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& config
         const std::size_t finished = ++done;
         if (settings.progress) {
             std::lock_guard lock(progress_mutex);
-            settings.progress(name, finished, configs.size());
+            settings.progress(label, finished, configs.size());
         }
     });
     return results;
