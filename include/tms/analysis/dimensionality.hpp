@@ -7,9 +7,11 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "gram.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// D_i = ‖W_i‖² / Σ_j (Ŵ_i · W_j)² for every feature: the fraction of a dimension feature i gets
 /// (1 orthogonal, 1/2 antipodal pair, 2/5 pentagon, 3/4 tetrahedron; 0 for a zero column).
@@ -45,4 +47,5 @@ template <toy_model Model>
     return dimensions_per_feature(model.feature_weights());
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -5,8 +5,10 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// ‖W_i‖ for every column i of W (hidden × features).
 template <class Derived>
@@ -32,4 +34,5 @@ template <toy_model Model>
     return represented_features(model.feature_weights(), threshold);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -5,8 +5,10 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// WᵀW (n×n) for W of shape hidden × features; entry (i, j) is W_i · W_j.
 template <class Derived>
@@ -23,4 +25,5 @@ template <toy_model Model>
     return gram(model.feature_weights());
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

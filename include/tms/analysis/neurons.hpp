@@ -8,9 +8,11 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// How many features a neuron carries.
 enum class NeuronKind {
@@ -88,4 +90,5 @@ template <toy_model Model>
     return count_neurons(model.feature_weights(), relative_threshold);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -6,9 +6,11 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "gram.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Σ_{j≠i} (Ŵ_i · W_j)² for every feature i; 0 for a zero column (it has no direction to interfere with).
 ///
@@ -32,4 +34,5 @@ template <toy_model Model>
     return superposition(model.feature_weights());
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

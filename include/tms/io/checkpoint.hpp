@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "../errors.hpp"
 #include "../optim/trainer.hpp"
@@ -45,6 +46,7 @@
 #include "file.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The version of the checkpoint format save_checkpoint writes and load_checkpoint reads.
 inline constexpr std::uint32_t checkpoint_format_version = 1;
@@ -426,4 +428,5 @@ void load_checkpoint(const std::filesystem::path& path, Trainer<Model, Sampler>&
     restore_checkpoint(read_file(path), trainer, name);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

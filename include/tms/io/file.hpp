@@ -19,9 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 namespace detail {
 
@@ -127,4 +129,5 @@ inline void write_file_atomically(const std::filesystem::path& path, std::string
     return bytes;
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

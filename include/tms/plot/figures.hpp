@@ -18,10 +18,13 @@
 #include <Eigen/Core>
 
 #include "../analysis/neurons.hpp"
+#include "../config.hpp"
 #include "colormap.hpp"
 #include "svg.hpp"
 
-namespace tms::plot {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace plot {
 
 namespace detail {
 
@@ -251,4 +254,6 @@ template <class DW>
     return doc;
 }
 
-}  // namespace tms::plot
+}  // namespace plot
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

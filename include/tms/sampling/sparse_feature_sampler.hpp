@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../config.hpp"
 #include "../detail/random_bits.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
@@ -20,6 +21,7 @@
 #include "sparse_batch.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The interval a present feature's value is drawn from.
 enum class FeatureRange {
@@ -283,4 +285,5 @@ private:
     double log_absent_ = 0.0;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -25,8 +25,11 @@
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 #include "../optim/trainer.hpp"
+#include "../config.hpp"
+#include "../models/model_kind.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// A per-feature quantity: one number for every feature, or one value per feature.
 ///
@@ -35,8 +38,7 @@ namespace tms {
 using PerFeature = std::variant<double, std::vector<double>>;
 
 /// The model kinds a config can name: the models' kind_name.
-inline constexpr std::array<std::string_view, 4> sweep_model_names = {"linear", "relu_output", "relu_hidden",
-                                                                      "abs_value"};
+inline constexpr std::array<std::string_view, 4> sweep_model_names = model_kind_names;
 
 namespace detail {
 
@@ -263,4 +265,5 @@ struct SweepGrid {
     }
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms
