@@ -1,6 +1,7 @@
 #pragma once
 /// \file tms.hpp
-/// Umbrella header: every public header of tms.
+/// Umbrella header: every public header of tms that needs nothing beyond Eigen and xsimd (everything but tms/mpi/,
+/// which needs MPI, and tms/simd/, the kernels the rest is built on).
 
 #include "analysis/dimensionality.hpp"
 #include "analysis/feature_norms.hpp"
@@ -11,16 +12,34 @@
 #include "config.hpp"
 #include "errors.hpp"
 #include "fwd.hpp"
+#include "io/checkpoint.hpp"
+#include "io/file.hpp"
+#include "io/model_file.hpp"
+#include "io/npy.hpp"
+#include "io/npz.hpp"
 #include "models/abs_value_model.hpp"
+#include "models/activation.hpp"
 #include "models/initialization.hpp"
 #include "models/linear_model.hpp"
+#include "models/model_kind.hpp"
+#include "models/network_spec.hpp"
 #include "models/relu_hidden_model.hpp"
 #include "models/relu_output_model.hpp"
+#include "models/toy_model_base.hpp"
 #include "optim/adam.hpp"
 #include "optim/schedule.hpp"
 #include "optim/sgd.hpp"
 #include "optim/trainer.hpp"
 #include "parallel/thread_pool.hpp"
+#include "parallel/train_many.hpp"
+#include "plot/colormap.hpp"
+#include "plot/figures.hpp"
+#include "plot/svg.hpp"
 #include "sampling/importance.hpp"
 #include "sampling/random_engine.hpp"
+#include "sampling/sparse_batch.hpp"
 #include "sampling/sparse_feature_sampler.hpp"
+#include "sweep/run_config.hpp"
+#include "sweep/run_sweep.hpp"
+#include "sweep/sweep_config.hpp"
+#include "precompiled.hpp"
