@@ -104,6 +104,13 @@ decltype(auto) with_model_scalar(ModelKind kind, F&& f) {
 }
 }  // namespace detail
 
+/// Calls f(std::type_identity<Model>{}) with the dynamic-size model type of \p kind in \p Scalar and returns its result;
+/// every instantiation of f must return the same type.
+template <real_scalar Scalar, class F>
+decltype(auto) with_model_type(ModelKind kind, F&& f) {
+    return detail::with_model_scalar<Scalar>(kind, std::forward<F>(f));
+}
+
 /// Calls f(std::type_identity<Model>{}) with the dynamic-size model type of \p kind in \p precision and returns
 /// its result; every instantiation of f must return the same type.
 template <class F>

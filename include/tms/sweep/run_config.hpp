@@ -107,7 +107,7 @@ SweepResult run_config_as(const ModelConfig& config) {
 /// \throws std::invalid_argument if \p config is invalid (see validate(const ModelConfig&)).
 [[nodiscard]] inline SweepResult run_config(const ModelConfig& config) {
     validate(config);
-    return with_model_type(parse_model_kind(config.model), Precision::single, [&]<class Model>(std::type_identity<Model>) {
+    return with_model_type<float>(parse_model_kind(config.model), [&]<class Model>(std::type_identity<Model>) {
         return detail::run_config_as<Model>(config);
     });
 }
