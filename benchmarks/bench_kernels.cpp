@@ -41,9 +41,9 @@ void BM_OutputGradient(benchmark::State& state) {
         benchmark::DoNotOptimize(z);
         float loss;
         if constexpr (std::is_same_v<Kind, Simd>)
-            loss = tms::simd::output_gradient<tms::detail::Relu>(z, d.t.data(), d.importance.data(), delta, n, 1e-3f);
+            loss = tms::simd::output_gradient<tms::Relu>(z, d.t.data(), d.importance.data(), delta, n, 1e-3f);
         else
-            loss = tms::simd::reference::output_gradient<tms::detail::Relu>(z, d.t.data(), d.importance.data(), delta,
+            loss = tms::simd::reference::output_gradient<tms::Relu>(z, d.t.data(), d.importance.data(), delta,
                                                                             n, 1e-3f);
         benchmark::DoNotOptimize(loss);
         benchmark::ClobberMemory();

@@ -4,7 +4,7 @@
 #include <tms/tms.hpp>
 
 int main() {
-    tms::ReluOutputModel<float, 20, 5> model;  // n = 20 features, m = 5 hidden dimensions
+    tms::ReluOutputModelXf model(20, 5);  // n = 20 features, m = 5 hidden dimensions (or ReluOutputModel<float, 20, 5>)
     tms::initialize(model, /*seed=*/0);
     const tms::SparseFeatureSampler<float> data(20, /*probability=*/0.01);
     const auto importance = tms::geometric_importance<float>(20, 0.7);  // I_i = 0.7^i

@@ -8,7 +8,10 @@
 
 #include <Eigen/Core>
 
+#include "config.hpp"
+
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 class RandomEngine;
 
@@ -16,16 +19,25 @@ class RandomEngine;
 template <class T>
 concept real_scalar = std::same_as<T, float> || std::same_as<T, double>;
 
-/// A toy model: a scalar type, run-time sizes, and a flat parameter vector the trainer and optimizers work on.
+/// A toy model, with everything tms::train and tms::Trainer use: a scalar type, run-time sizes, a flat parameter
+/// vector the trainer and optimizers work on, a consistency check, a name for messages, and `Spec`, the
+/// tms::NetworkSpec (activations, tying, target) the gradient core is built from. Deriving from tms::ToyModelBase
+/// provides all of it but the name.
 template <class M>
 concept toy_model = requires(M model, const M const_model, std::span<typename M::Scalar> flat,
                              std::span<const typename M::Scalar> const_flat) {
     typename M::Scalar;
+    typename M::Spec;
+    requires std::same_as<typename M::Spec::Scalar, typename M::Scalar>;
+    typename M::Spec::HiddenActivation;
+    typename M::Spec::OutputActivation;
+    { M::Spec::tied } -> std::convertible_to<bool>;
     { const_model.features() } -> std::convertible_to<Eigen::Index>;
     { const_model.hidden() } -> std::convertible_to<Eigen::Index>;
     { const_model.parameter_count() } -> std::convertible_to<Eigen::Index>;
     { const_model.pack(flat) };
     { model.unpack(const_flat) };
+    { const_model.check_consistent() };
     { M::kind_name } -> std::convertible_to<const char*>;
 };
 
@@ -48,4 +60,5 @@ concept feature_sampler =
         { sampler.sample(engine, batch) };
     };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -5,7 +5,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "config.hpp"
+
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Base of tms's run-time failures that are not caller mistakes.
 class error : public std::runtime_error {
@@ -25,4 +28,5 @@ public:
     using error::error;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -5,8 +5,10 @@
 #include <Eigen/Core>
 
 #include "concepts.hpp"
+#include "config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 using Index = Eigen::Index;
 
@@ -49,4 +51,5 @@ using ReluHiddenModelXd = ReluHiddenModel<double>;
 using AbsValueModelXf = AbsValueModel<float>;
 using AbsValueModelXd = AbsValueModel<double>;
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

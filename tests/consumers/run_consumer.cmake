@@ -1,6 +1,7 @@
 # ctest driver: build a consumer project the way users would and run it.
 #   MODE=find_package: install this build tree into a temporary prefix, then find_package(tms) from there.
 #   MODE=add_subdirectory: add the source tree with add_subdirectory.
+#   MODE=fetch_content: FetchContent_Declare(tms SOURCE_DIR <source tree>) + FetchContent_MakeAvailable.
 # Inputs: MODE, TMS_SOURCE_DIR, TMS_BINARY_DIR, WORK_DIR.
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
@@ -13,7 +14,8 @@ function(run)
 endfunction()
 set(consumer "${CMAKE_CURRENT_LIST_DIR}/${MODE}")
 if(MODE STREQUAL "find_package")
-  run(${CMAKE_COMMAND} --install "${TMS_BINARY_DIR}" --prefix "${WORK_DIR}/prefix" --component Unspecified)
+  # The whole install, as a user runs it (the CLI is installed if it was built, skipped if not).
+  run(${CMAKE_COMMAND} --install "${TMS_BINARY_DIR}" --prefix "${WORK_DIR}/prefix")
   if(NOT EXISTS "${WORK_DIR}/prefix/share/cmake/tms/tmsConfig.cmake")
     message(FATAL_ERROR "install did not produce share/cmake/tms/tmsConfig.cmake")
   endif()

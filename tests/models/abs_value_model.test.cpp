@@ -56,3 +56,9 @@ TEST_CASE("AbsValueModel has untied W1 (m×n) and W2 (n×m) in the flat layout")
     CHECK(y(0, 2) == doctest::Approx(0.5));
     CHECK(exact.loss(x, Eigen::Matrix<double, 1, 1>(1.0)) == 0.0);
 }
+
+TEST_CASE_TEMPLATE("AbsValueModel::hidden(x) is ReLU(W1 x)", Model, tms::AbsValueModel<float, 20, 5>, tms::AbsValueModel<double>) {
+    tms_test::check_hidden<Model>(20, 5, [](const Model& model, const tms::MatrixX<typename Model::Scalar>& x) {
+        return tms::MatrixX<typename Model::Scalar>((model.W1() * x).cwiseMax(0));
+    });
+}

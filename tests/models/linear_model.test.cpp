@@ -49,3 +49,9 @@ TEST_CASE("LinearModel shapes and its closed-form output WᵀWx + b") {
     const Eigen::MatrixXd y = model.forward(x);
     CHECK(y.col(0).isApprox(Eigen::Vector4d(0.25, 0.5, 0.0, 0.5)));
 }
+
+TEST_CASE_TEMPLATE("LinearModel::hidden(x) is W x", Model, tms::LinearModel<float, 20, 5>, tms::LinearModel<double>) {
+    tms_test::check_hidden<Model>(20, 5, [](const Model& model, const tms::MatrixX<typename Model::Scalar>& x) {
+        return tms::MatrixX<typename Model::Scalar>(model.W() * x);
+    });
+}

@@ -37,3 +37,9 @@ TEST_CASE("ReluHiddenModel rejects a run-time size that contradicts the compile-
     CHECK_THROWS_WITH_AS(Model(21, 5), doctest::Contains("fixed at compile time to 20 but 21"), std::invalid_argument);
     CHECK_THROWS_WITH_AS(Model(20, 4), doctest::Contains("fixed at compile time to 5 but 4"), std::invalid_argument);
 }
+
+TEST_CASE_TEMPLATE("ReluHiddenModel::hidden(x) is ReLU(W x)", Model, tms::ReluHiddenModel<float, 20, 5>, tms::ReluHiddenModel<double>) {
+    tms_test::check_hidden<Model>(20, 5, [](const Model& model, const tms::MatrixX<typename Model::Scalar>& x) {
+        return tms::MatrixX<typename Model::Scalar>((model.W() * x).cwiseMax(0));
+    });
+}

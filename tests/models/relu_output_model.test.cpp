@@ -53,3 +53,9 @@ TEST_CASE("ReluOutputModel: an all-zero batch gives y = ReLU(b)") {
     const Eigen::MatrixXd y = model.forward(Eigen::MatrixXd::Zero(3, 4));
     for (Eigen::Index s = 0; s < 4; ++s) CHECK(y.col(s).isApprox(Eigen::Vector3d(0.5, 0.0, 0.0)));
 }
+
+TEST_CASE_TEMPLATE("ReluOutputModel::hidden(x) is W x (the ReLU is on the output only)", Model, tms::ReluOutputModel<float, 20, 5>, tms::ReluOutputModel<double>) {
+    tms_test::check_hidden<Model>(20, 5, [](const Model& model, const tms::MatrixX<typename Model::Scalar>& x) {
+        return tms::MatrixX<typename Model::Scalar>(model.W() * x);
+    });
+}

@@ -75,12 +75,14 @@ TEST_CASE("the callback runs every k steps with the current weights and can stop
             steps.push_back(progress.step);
             rates.push_back(progress.learning_rate);
             CHECK(progress.total_steps == 1000);
-            CHECK(std::isfinite(progress.loss));
+            // At step 0 no batch has been seen: the loss is NaN by definition.
+            CHECK(std::isfinite(progress.loss) == (progress.step > 0));
             CHECK(&current == &model);
         });
-    CHECK(steps == std::vector<std::int64_t>{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000});
-    REQUIRE(rates.size() == 10);
-    CHECK(rates[0] == doctest::Approx(1e-3 * (1.0 - 99.0 / 1000.0)));  // the rate of the step just taken
+    CHECK(steps == std::vector<std::int64_t>{0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000});
+    REQUIRE(rates.size() == 11);
+    CHECK(rates[0] == doctest::Approx(1e-3));  // at step 0: the rate of the first step
+    CHECK(rates[1] == doctest::Approx(1e-3 * (1.0 - 99.0 / 1000.0)));  // the rate of the step just taken
     CHECK(report.steps_completed == 1000);
     CHECK_FALSE(report.stopped_early);
     REQUIRE_FALSE(report.loss_history.empty());
@@ -292,4 +294,89 @@ TEST_CASE("forcing the feature-major path needs at most 8 hidden neurons") {
     options.tile_path = tms::TilePath::feature_major;
     CHECK_THROWS_WITH_AS((void)tms::train(model, data, tms::geometric_importance<float>(12, 0.8), options),
                          doctest::Contains("the model has 9"), std::invalid_argument);
+}
+
+TEST_CASE("the callback at step 0 sees the initial weights and can stop before any step") {
+    tms::ReluOutputModel<float> model(10, 3);
+    tms::initialize(model, 3);
+    const tms::ReluOutputModel<float> initial = model;
+    tms::TrainOptions options;
+    options.steps = 50;
+    options.callback_every = 1000;  // past the end: only the step-0 call happens
+    int calls = 0;
+    const tms::TrainReport report = tms::train(model, tms::SparseFeatureSampler<float>(10, 0.1),
+                                               tms::uniform_importance<float>(10), options,
+                                               [&](const tms::TrainingProgress& progress, const auto& current) {
+                                                   ++calls;
+                                                   CHECK(progress.step == 0);
+                                                   CHECK(current == initial);
+                                                   return false;
+                                               });
+    CHECK(calls == 1);
+    CHECK(report.steps_completed == 0);
+    CHECK(report.stopped_early);
+    CHECK(model == initial);
+}
+
+TEST_CASE("run_for continues training past options.steps; run_for pieces and train_step equal one run") {
+    using Model = tms::ReluOutputModel<float>;
+    using Sampler = tms::SparseFeatureSampler<float>;
+    const Sampler data(12, 0.05);
+    const auto importance = tms::geometric_importance<float>(12, 0.8);
+    tms::TrainOptions options;
+    options.steps = 100;  // the planned total the (linear) schedule is defined by
+    options.batch_size = 64;
+    options.schedule = tms::Schedule::linear_decay();
+
+    Model straight(12, 4);
+    tms::initialize(straight, 2);
+    tms::Trainer<Model, Sampler> reference(straight, data, importance, options);
+    const tms::TrainReport all = reference.run();
+    CHECK(all.steps_completed == 100);
+    CHECK(reference.run().steps_completed == 0);  // run() stops at the planned total
+
+    Model pieces(12, 4);
+    tms::initialize(pieces, 2);
+    tms::Trainer<Model, Sampler> trainer(pieces, data, importance, options);
+    const tms::TrainReport first = trainer.run_for(30);
+    CHECK(first.steps_completed == 30);
+    CHECK(trainer.step() == 30);
+    CHECK(first.loss_history.back().step == 29);  // the last step of this call is recorded
+    for (int k = 0; k < 10; ++k) CHECK(std::isfinite(trainer.train_step()));
+    CHECK(trainer.step() == 40);
+    CHECK(trainer.run_for(60).steps_completed == 60);
+    CHECK(pieces == straight);
+
+    // Past the plan: training continues with the rate of the last planned step (linear decay would go negative).
+    std::vector<double> rates;
+    options.callback_every = 1;
+    tms::Trainer<Model, Sampler> beyond(pieces, data, importance, options);
+    beyond.restore(100, trainer.parameters());
+    const tms::TrainReport extra = beyond.run_for(5, [&](const tms::TrainingProgress& progress, const Model&) {
+        rates.push_back(progress.learning_rate);
+    });
+    CHECK(extra.steps_completed == 5);
+    CHECK(beyond.step() == 105);
+    REQUIRE(rates.size() == 5);
+    for (const double rate : rates) CHECK(rate == doctest::Approx(options.learning_rate * (1.0 - 99.0 / 100.0)));
+    CHECK_FALSE(pieces == straight);
+    CHECK_THROWS_WITH_AS(beyond.run_for(-1), "run_for: steps must be non-negative, got -1", std::invalid_argument);
+}
+
+TEST_CASE("training \"forever\" with a callback that stops it allocates nothing per planned step") {
+    // The benchmarks' old pattern: a huge step count ended from the callback. It used to reserve steps / log_every
+    // loss records (std::bad_alloc for 2^40 steps); now it trains the 20 steps the callback allows.
+    tms::LinearModel<float> model(8, 3);
+    tms::initialize(model, 1);
+    tms::TrainOptions options;
+    options.steps = std::int64_t{1} << 40;
+    options.batch_size = 32;
+    options.callback_every = 10;
+    const tms::SparseFeatureSampler<float> data(8, 0.2);
+    tms::Trainer trainer(model, data, tms::uniform_importance<float>(8), options);
+    const tms::TrainReport report =
+        trainer.run_for(std::int64_t{1} << 40, [](const tms::TrainingProgress& progress, const auto&) { return progress.step < 20; });
+    CHECK(report.steps_completed == 20);
+    CHECK(report.stopped_early);
+    CHECK(report.loss_history.size() == 1);  // step 0 (log_every 100)
 }

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include <tms/detail/activation.hpp>
+#include <tms/models/activation.hpp>
 #include <tms/sampling/random_engine.hpp>
 #include <tms/simd/kernels.hpp>
 
@@ -50,9 +50,9 @@ TEST_CASE_TEMPLATE("output_gradient matches its scalar twin for identity and ReL
         const T scale = T(0.03125);
 
         std::vector<T> delta(static_cast<std::size_t>(n), T(-7)), expected_delta(static_cast<std::size_t>(n), T(-7));
-        const T loss = tms::simd::output_gradient<tms::detail::Identity>(z.data(), target.data(), importance.data(),
+        const T loss = tms::simd::output_gradient<tms::Identity>(z.data(), target.data(), importance.data(),
                                                                          delta.data(), n, scale);
-        const T expected = tms::simd::reference::output_gradient<tms::detail::Identity>(
+        const T expected = tms::simd::reference::output_gradient<tms::Identity>(
             z.data(), target.data(), importance.data(), expected_delta.data(), n, scale);
         CHECK(static_cast<double>(loss) == doctest::Approx(static_cast<double>(expected)).epsilon(tolerance<T>));
         for (std::ptrdiff_t i = 0; i < n; ++i)
@@ -60,9 +60,9 @@ TEST_CASE_TEMPLATE("output_gradient matches its scalar twin for identity and ReL
                   doctest::Approx(static_cast<double>(expected_delta[i])).epsilon(tolerance<T>));
 
         std::vector<T> relu_delta(static_cast<std::size_t>(n), T(-7)), relu_expected(static_cast<std::size_t>(n), T(-7));
-        const T relu_loss = tms::simd::output_gradient<tms::detail::Relu>(z.data(), target.data(), importance.data(),
+        const T relu_loss = tms::simd::output_gradient<tms::Relu>(z.data(), target.data(), importance.data(),
                                                                           relu_delta.data(), n, scale);
-        const T relu_reference = tms::simd::reference::output_gradient<tms::detail::Relu>(
+        const T relu_reference = tms::simd::reference::output_gradient<tms::Relu>(
             z.data(), target.data(), importance.data(), relu_expected.data(), n, scale);
         CHECK(static_cast<double>(relu_loss) ==
               doctest::Approx(static_cast<double>(relu_reference)).epsilon(tolerance<T>));
@@ -148,8 +148,8 @@ TEST_CASE_TEMPLATE("sparse_gram_gradient is z = Gx + b, output_gradient and M +=
         CAPTURE(stride);
         for (const auto& indices : sparse_samples(stride)) {
             CAPTURE(indices.size());
-            check_sparse_gram_gradient<T, tms::detail::Identity>(stride, indices, engine);
-            check_sparse_gram_gradient<T, tms::detail::Relu>(stride, indices, engine);
+            check_sparse_gram_gradient<T, tms::Identity>(stride, indices, engine);
+            check_sparse_gram_gradient<T, tms::Relu>(stride, indices, engine);
         }
     }
 }
@@ -160,12 +160,12 @@ TEST_CASE_TEMPLATE("the scalar twin of output_gradient is the formula it documen
     const T t[] = {T(1), T(0.5)};
     const T importance[] = {T(1), T(0.5)};
     T delta[2];
-    const T loss = tms::simd::reference::output_gradient<tms::detail::Identity>(z, t, importance, delta, 2, T(2));
+    const T loss = tms::simd::reference::output_gradient<tms::Identity>(z, t, importance, delta, 2, T(2));
     CHECK(static_cast<double>(loss) == doctest::Approx(0.25 + 0.5 * 0.5625));
     CHECK(static_cast<double>(delta[0]) == doctest::Approx(-1.0));
     CHECK(static_cast<double>(delta[1]) == doctest::Approx(-0.75));
     // ReLU: y = (0.5, 0), r = (−0.5, −0.5), and no gradient through the inactive unit.
-    const T relu_loss = tms::simd::reference::output_gradient<tms::detail::Relu>(z, t, importance, delta, 2, T(2));
+    const T relu_loss = tms::simd::reference::output_gradient<tms::Relu>(z, t, importance, delta, 2, T(2));
     CHECK(static_cast<double>(relu_loss) == doctest::Approx(0.25 + 0.5 * 0.25));
     CHECK(static_cast<double>(delta[0]) == doctest::Approx(-1.0));
     CHECK(delta[1] == T(0));

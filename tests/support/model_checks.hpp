@@ -58,6 +58,34 @@ void check_forward(tms::Index n, tms::Index m) {
     }
 }
 
+/// hidden(x) equals \p formula(model, x) (the model's own hidden-layer formula written out with Eigen), and the inputs
+/// give the formula both signs of W x, so a missing or extra ReLU would fail.
+template <class Model, class Formula>
+void check_hidden(tms::Index n, tms::Index m, Formula formula) {
+    CAPTURE(n);
+    CAPTURE(m);
+    using Scalar = typename Model::Scalar;
+    Model model(n, m);
+    tms::initialize(model, 7);
+    tms::RandomEngine engine(3);
+    const double low = Model::absolute_value_task ? -1.0 : 0.0;
+    tms::MatrixX<Scalar> input(n, 9);
+    for (tms::Index s = 0; s < input.cols(); ++s)
+        for (tms::Index i = 0; i < n; ++i)
+            input(i, s) = static_cast<Scalar>(low + (1.0 - low) * engine.uniform<double>());
+    const tms::MatrixX<Scalar> pre = model.feature_weights() * input;
+    REQUIRE((pre.array() < 0).any());
+    REQUIRE((pre.array() > 0).any());
+    const tms::MatrixX<Scalar> actual = model.hidden(input);
+    REQUIRE(actual.rows() == m);
+    REQUIRE(actual.cols() == input.cols());
+    const tms::MatrixX<Scalar> expected = formula(model, input);
+    const double tolerance = std::is_same_v<Scalar, float> ? 1e-5 : 1e-12;
+    CHECK((actual - expected).norm() <= tolerance * (1.0 + expected.norm()));
+    CHECK_THROWS_WITH_AS((void)model.hidden(tms::MatrixX<Scalar>::Zero(n + 1, 2)),
+                         contains("input batch has " + std::to_string(n + 1) + " rows"), std::invalid_argument);
+}
+
 /// Wrong input rows, an importance of the wrong size, zero sizes and an empty batch throw naming the value.
 template <class Model>
 void check_misuse(tms::Index n, tms::Index m) {

@@ -7,11 +7,13 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "effective_weights.hpp"
 #include "feature_norms.hpp"
 #include "gram.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// D_i = ‖W_i‖² / Σ_j (Ŵ_i · W_j)² for every feature: the fraction of a dimension feature i gets (1 orthogonal,
 /// 1/2 antipodal pair, 2/5 pentagon, 3/4 tetrahedron); NaN ("not applicable") for a feature that is not
@@ -49,4 +51,5 @@ template <toy_model Model>
     return dimensions_per_feature(effective_weights(model));
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

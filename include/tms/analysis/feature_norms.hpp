@@ -5,9 +5,11 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "effective_weights.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The paper's "represented": a feature is represented when ‖W_i‖ exceeds this (the norm is ≈1 when it is fully
 /// represented and ≈0 when it is not). Superposition and dimensionality are defined only for such features.
@@ -47,4 +49,5 @@ template <toy_model Model>
     return represented_features(effective_weights(model), threshold);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -5,9 +5,11 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "effective_weights.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// WᵀW (n×n) for W of shape hidden × features; entry (i, j) is W_i · W_j.
 template <class Derived>
@@ -24,4 +26,5 @@ template <toy_model Model>
     return gram(effective_weights(model));
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

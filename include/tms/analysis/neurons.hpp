@@ -10,11 +10,13 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "../sampling/feature_range.hpp"
 #include "effective_weights.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// How many features a neuron carries.
 enum class NeuronKind {
@@ -153,4 +155,5 @@ template <toy_model Model>
     return count_kinds(classify_neurons(model, criteria));
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

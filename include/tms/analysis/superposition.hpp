@@ -9,11 +9,13 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "effective_weights.hpp"
 #include "feature_norms.hpp"
 #include "gram.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Σ_{j≠i} (Ŵ_i · W_j)² for every feature i, NaN for a feature that is not represented (‖W_i‖ ≤ \p threshold).
 ///
@@ -44,4 +46,5 @@ template <toy_model Model>
     return superposition(effective_weights(model), threshold);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

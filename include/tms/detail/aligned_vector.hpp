@@ -6,7 +6,11 @@
 
 #include <Eigen/Core>
 
-namespace tms::detail {
+#include "../config.hpp"
+
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace detail {
 
 /// Flat parameter and gradient buffers. Eigen peels unaligned leading elements off vectorised loops and
 /// reductions, so the rounding of a Map over a buffer depends on the buffer's address; allocating every buffer on
@@ -14,4 +18,6 @@ namespace tms::detail {
 template <class T>
 using aligned_vector = std::vector<T, Eigen::aligned_allocator<T>>;
 
-}  // namespace tms::detail
+}  // namespace detail
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

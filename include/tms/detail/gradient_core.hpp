@@ -28,9 +28,11 @@
 #include "../sampling/sparse_batch.hpp"
 #include "../simd/kernels.hpp"
 #include "../simd/sample_lanes_kernel.hpp"
-#include "network.hpp"
+#include "../models/network_spec.hpp"
 
-namespace tms::detail {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace detail {
 
 /// Workspace and algorithm for one model shape; reusable across steps without allocating.
 ///
@@ -123,6 +125,8 @@ public:
     }
 
     [[nodiscard]] const ParameterLayout& layout() const noexcept { return layout_; }
+    /// Length of the buffers over features: features rounded up to the SIMD width of this instruction set.
+    [[nodiscard]] Index padded_features() const noexcept { return padded_; }
 
     /// y = model(X) for every column of X (dense; for evaluation, not the training loop).
     template <class Input>
@@ -428,4 +432,6 @@ private:
     bool lanes_used_ = false;
 };
 
-}  // namespace tms::detail
+}  // namespace detail
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../config.hpp"
 #include "../sampling/random_engine.hpp"
 #include "../simd/random_kernels.hpp"
-#include "../config.hpp"
 
-namespace tms::detail {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace detail {
 
 /// Random 32-bit words for one sampling call, handed out in contiguous runs so hot loops need no per-word branch.
 /// Construction advances the engine by exactly 32 draws (the seeds of the eight lanes).
@@ -59,4 +61,6 @@ private:
     std::size_t position_ = 0;
 };
 
-}  // namespace tms::detail
+}  // namespace detail
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

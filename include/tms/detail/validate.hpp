@@ -10,7 +10,11 @@
 
 #include <Eigen/Core>
 
-namespace tms::detail {
+#include "../config.hpp"
+
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace detail {
 
 /// Streams its arguments into one message string.
 template <class... Parts>
@@ -57,4 +61,6 @@ inline void require_shape(Eigen::Index rows, Eigen::Index cols, Eigen::Index exp
             expected_rows, "x", expected_cols, " was expected");
 }
 
-}  // namespace tms::detail
+}  // namespace detail
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "../errors.hpp"
 #include "../optim/trainer.hpp"
@@ -47,6 +48,7 @@
 #include "file.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The version of the checkpoint format save_checkpoint writes and load_checkpoint reads.
 inline constexpr std::uint32_t checkpoint_format_version = 1;
@@ -442,4 +444,5 @@ void load_checkpoint(const std::filesystem::path& path, Trainer<Model, Sampler>&
     restore_checkpoint(bytes, trainer, name);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

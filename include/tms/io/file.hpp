@@ -21,9 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 namespace detail {
 
@@ -205,4 +207,5 @@ inline constexpr std::uint64_t default_read_limit = std::uint64_t{1} << 30;
     return bytes;
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -27,6 +27,7 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 #include "detail/bytes.hpp"
@@ -35,6 +36,7 @@
 #include "npz.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// What a model was trained on, saved next to its weights.
 template <real_scalar Scalar>
@@ -204,4 +206,5 @@ TrainingTask<typename Model::Scalar> load_model(const std::filesystem::path& pat
     return model_from_npz(read_file(path), model, path.string());
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -31,11 +31,13 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../fwd.hpp"
 #include "detail/bytes.hpp"
 #include "file.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The parsed header of a .npy file.
 struct NpyHeader {
@@ -420,4 +422,5 @@ template <class T>
     return parse_npy<T>(read_stream(in), "npy stream");
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

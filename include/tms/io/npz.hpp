@@ -29,12 +29,14 @@
 
 #include <Eigen/Core>
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "detail/bytes.hpp"
 #include "file.hpp"
 #include "npy.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 namespace detail {
 
@@ -341,4 +343,5 @@ private:
     std::vector<Member> members_;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -2,9 +2,11 @@
 /// \file models/abs_value_model.hpp
 /// The absolute-value model: h = ReLU(W₁x), y = ReLU(W₂h + b), trained to output |x| for x in [-1, 1].
 
-#include "../detail/toy_model_base.hpp"
+#include "../config.hpp"
+#include "toy_model_base.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The absolute-value model: h = ReLU(W₁x), y = ReLU(W₂h + b) with untied W₁ (m×n) and W₂ (n×m).
 ///
@@ -12,12 +14,10 @@ namespace tms {
 /// asymmetric superposition with inhibition. Column i of W₁ is feature i's direction (what the analyses use).
 template <real_scalar Scalar_, int Features_, int Hidden_>
 class AbsValueModel
-    : public detail::ToyModelBase<detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Relu, detail::Relu, false,
-                                                      detail::Target::absolute>,
-                                  AbsValueModel<Scalar_, Features_, Hidden_>> {
-    using Base = detail::ToyModelBase<
-        detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Relu, detail::Relu, false, detail::Target::absolute>,
-        AbsValueModel>;
+    : public ToyModelBase<NetworkSpec<Scalar_, Features_, Hidden_, Relu, Relu, false, Target::absolute>,
+                          AbsValueModel<Scalar_, Features_, Hidden_>> {
+    using Base =
+        ToyModelBase<NetworkSpec<Scalar_, Features_, Hidden_, Relu, Relu, false, Target::absolute>, AbsValueModel>;
 
 public:
     static constexpr const char* kind_name = "abs_value";
@@ -32,4 +32,5 @@ public:
     [[nodiscard]] typename Base::DecoderMatrix& W2() noexcept { return this->decoder_; }
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

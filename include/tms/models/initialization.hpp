@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../sampling/random_engine.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Draws every weight from N(0, 2/(n + m)) (Xavier/Glorot normal, fan-in n, fan-out m) and zeroes b.
 ///
@@ -33,4 +35,5 @@ void initialize(Model& model, std::uint64_t seed) {
     initialize(model, engine);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -2,9 +2,11 @@
 /// \file models/linear_model.hpp
 /// The linear model: h = Wx, x' = WᵀWx + b (no superposition; the baseline).
 
-#include "../detail/toy_model_base.hpp"
+#include "../config.hpp"
+#include "toy_model_base.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The linear model: h = Wx, x' = WᵀWx + b (no superposition; the baseline).
 ///
@@ -14,12 +16,10 @@ namespace tms {
 /// \tparam Hidden_   m, or tms::Dynamic
 template <real_scalar Scalar_, int Features_, int Hidden_>
 class LinearModel
-    : public detail::ToyModelBase<detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Identity, detail::Identity, true,
-                                                      detail::Target::identity>,
-                                  LinearModel<Scalar_, Features_, Hidden_>> {
-    using Base = detail::ToyModelBase<
-        detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Identity, detail::Identity, true, detail::Target::identity>,
-        LinearModel>;
+    : public ToyModelBase<NetworkSpec<Scalar_, Features_, Hidden_, Identity, Identity, true, Target::identity>,
+                          LinearModel<Scalar_, Features_, Hidden_>> {
+    using Base =
+        ToyModelBase<NetworkSpec<Scalar_, Features_, Hidden_, Identity, Identity, true, Target::identity>, LinearModel>;
 
 public:
     /// The model's name in files, JSON and the command line.
@@ -32,4 +32,5 @@ public:
     [[nodiscard]] typename Base::WeightMatrix& W() noexcept { return this->encoder_; }
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

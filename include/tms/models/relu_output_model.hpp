@@ -2,9 +2,11 @@
 /// \file models/relu_output_model.hpp
 /// The ReLU output model: h = Wx, x' = ReLU(WᵀWx + b).
 
-#include "../detail/toy_model_base.hpp"
+#include "../config.hpp"
+#include "toy_model_base.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The ReLU output model: h = Wx, x' = ReLU(WᵀWx + b).
 ///
@@ -14,12 +16,10 @@ namespace tms {
 /// \tparam Hidden_   m, or tms::Dynamic
 template <real_scalar Scalar_, int Features_, int Hidden_>
 class ReluOutputModel
-    : public detail::ToyModelBase<detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Identity, detail::Relu, true,
-                                                      detail::Target::identity>,
-                                  ReluOutputModel<Scalar_, Features_, Hidden_>> {
-    using Base = detail::ToyModelBase<
-        detail::NetworkSpec<Scalar_, Features_, Hidden_, detail::Identity, detail::Relu, true, detail::Target::identity>,
-        ReluOutputModel>;
+    : public ToyModelBase<NetworkSpec<Scalar_, Features_, Hidden_, Identity, Relu, true, Target::identity>,
+                          ReluOutputModel<Scalar_, Features_, Hidden_>> {
+    using Base =
+        ToyModelBase<NetworkSpec<Scalar_, Features_, Hidden_, Identity, Relu, true, Target::identity>, ReluOutputModel>;
 
 public:
     /// The model's name in files, JSON and the command line.
@@ -32,4 +32,5 @@ public:
     [[nodiscard]] typename Base::WeightMatrix& W() noexcept { return this->encoder_; }
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

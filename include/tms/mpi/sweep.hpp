@@ -42,11 +42,14 @@
 #include <utility>
 #include <vector>
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "../errors.hpp"
 #include "../sweep/run_sweep.hpp"
 
-namespace tms::mpi {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace mpi {
 
 namespace detail {
 
@@ -415,4 +418,6 @@ void run_sweep(MPI_Comm comm, std::span<const ModelConfig> configs, std::span<co
     if (failure) std::rethrow_exception(failure);
 }
 
-}  // namespace tms::mpi
+}  // namespace mpi
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -9,9 +9,11 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Hyper-parameters of Adam; defaults are PyTorch's (weight decay here is an L2 term added to the gradient).
 struct AdamOptions {
@@ -134,4 +136,5 @@ private:
     AdamWOptions options_;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

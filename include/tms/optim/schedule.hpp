@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// A learning-rate schedule; factor(step, total) scales the base rate at step ∈ [0, total).
 class Schedule {
@@ -91,4 +93,5 @@ private:
     std::int64_t warmup_;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

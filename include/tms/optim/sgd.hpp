@@ -10,9 +10,11 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Hyper-parameters of Sgd; defaults are PyTorch's.
 struct SgdOptions {
@@ -92,4 +94,5 @@ private:
     Eigen::Array<Scalar, Eigen::Dynamic, 1> direction_;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

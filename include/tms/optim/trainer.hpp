@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <span>
 #include <string>
@@ -16,6 +17,7 @@
 #include <Eigen/Core>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 #include "../detail/aligned_vector.hpp"
 #include "../detail/gradient_core.hpp"
 #include "../detail/validate.hpp"
@@ -28,6 +30,7 @@
 #include "sgd.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Which optimizer to train with and its hyper-parameters (the learning rate is in TrainOptions).
 using OptimizerOptions = std::variant<AdamWOptions, AdamOptions, SgdOptions>;
@@ -89,15 +92,15 @@ struct TrainReport {
     double seconds = 0.0;
 };
 
-/// What the callback sees every TrainOptions::callback_every steps.
+/// What the callback sees at step 0 and every TrainOptions::callback_every steps.
 struct TrainingProgress {
     std::int64_t step;  ///< steps completed so far
-    std::int64_t total_steps;
-    double loss;  ///< batch loss of the last step
-    double learning_rate;
+    std::int64_t total_steps;  ///< the planned total, TrainOptions::steps
+    double loss;  ///< batch loss of the last step (NaN at step 0: no batch yet)
+    double learning_rate;  ///< rate of the last step (at step 0: of the first step)
 };
 
-namespace detail {
+/// The callback train() and Trainer::run use when none is given: continues every time.
 struct NoCallback {
     template <class Model>
     bool operator()(const TrainingProgress&, const Model&) const noexcept {
@@ -105,8 +108,14 @@ struct NoCallback {
     }
 };
 
+/// A Trainer's optimizer and its state (what Trainer::optimizer() returns and a checkpoint saves).
 template <class Scalar>
 using AnyOptimizer = std::variant<AdamW<Scalar>, Adam<Scalar>, Sgd<Scalar>>;
+
+namespace detail {
+using NoCallback = tms::NoCallback;  // the names these had before they became public
+template <class Scalar>
+using AnyOptimizer = tms::AnyOptimizer<Scalar>;
 
 template <class Scalar>
 AnyOptimizer<Scalar> make_optimizer(const OptimizerOptions& options) {
@@ -181,52 +190,76 @@ public:
     }
 
     /// Trains until options.steps steps have been taken in total (or the callback returns false).
-    template <class Callback = detail::NoCallback>
+    ///
+    /// \p callback(const TrainingProgress&, const Model&) runs before the first step when the Trainer is at step 0
+    /// (progress.loss is NaN there: no batch has been seen) and after every options.callback_every-th step;
+    /// returning false stops training. A callback returning void never stops it.
+    template <class Callback = NoCallback>
     TrainReport run(Callback&& callback = {}) {
+        return run_for(std::max<std::int64_t>(options_.steps - step_, 0), std::forward<Callback>(callback));
+    }
+
+    /// Trains \p steps more steps from wherever the Trainer is (or until the callback returns false), so training
+    /// can continue past options.steps without changing the options.
+    ///
+    /// options.steps stays the planned total the schedule is defined by; steps past it keep the factor of the last
+    /// planned step. The report covers this call only (its loss history, final loss and steps).
+    /// \throws std::invalid_argument if \p steps is negative; tms::divergence_error as tms::train.
+    template <class Callback = NoCallback>
+    TrainReport run_for(std::int64_t steps, Callback&& callback = {}) {
+        detail::require(steps >= 0, "run_for: steps must be non-negative, got ", steps);
         const auto start = std::chrono::steady_clock::now();
         TrainReport report;
-        const std::int64_t total = options_.steps;
-        const Scalar scale = Scalar(2) / static_cast<Scalar>(options_.batch_size * model_.features());
-        const double mean_divisor = static_cast<double>(options_.batch_size * model_.features());
-        report.loss_history.reserve(static_cast<std::size_t>((total - step_) / options_.log_every + 2));
+        const std::int64_t end = step_ + steps;
+        // Reserved up to a bound: a call for 2^40 steps (train "forever", stop from the callback) must not try to
+        // allocate 2^40 / log_every records up front.
+        report.loss_history.reserve(
+            static_cast<std::size_t>(std::min<std::int64_t>(steps / options_.log_every + 2, 4096)));
+        const auto window =
+            static_cast<std::size_t>(std::min(options_.final_loss_window, std::max<std::int64_t>(steps, 1)));
         std::vector<double> recent;
-        recent.reserve(static_cast<std::size_t>(options_.final_loss_window));
+        recent.reserve(window);
         std::size_t recent_next = 0;
         double loss = 0.0;
-        while (step_ < total) {
-            std::fill(gradient_.begin(), gradient_.end(), Scalar(0));
-            loss = static_cast<double>(batch_squared_error(scale)) / mean_divisor;
-            const double learning_rate = options_.learning_rate * options_.schedule.factor(step_, total);
-            if (!std::isfinite(loss) || !detail::all_finite<Scalar>(gradient_)) diverged(loss, learning_rate);
-            std::visit([&](auto& opt) { opt.step(params_, gradient_, learning_rate); }, optimizer_);
-            if (!detail::all_finite<Scalar>(params_)) diverged(loss, learning_rate);
-            last_finite_ = params_;
-            if (step_ % options_.log_every == 0 || step_ + 1 == total) report.loss_history.push_back({step_, loss});
-            if (recent.size() < recent.capacity()) {
+        if (options_.callback_every > 0 && step_ == 0) {
+            const TrainingProgress progress{0, options_.steps, std::numeric_limits<double>::quiet_NaN(),
+                                            learning_rate_at(0)};
+            if (!notify(callback, progress)) {
+                report.stopped_early = steps > 0;
+                end_run(report, recent, loss, start);
+                return report;
+            }
+        }
+        while (step_ < end) {
+            const double learning_rate = learning_rate_at(step_);
+            loss = take_step(learning_rate);
+            if ((step_ - 1) % options_.log_every == 0 || step_ == end || step_ == options_.steps)
+                report.loss_history.push_back({step_ - 1, loss});
+            if (recent.size() < window) {
                 recent.push_back(loss);
             } else {
                 recent[recent_next] = loss;
                 recent_next = (recent_next + 1) % recent.size();
             }
-            ++step_;
             ++report.steps_completed;
             if (options_.callback_every > 0 && step_ % options_.callback_every == 0) {
                 model_.unpack(params_);
-                const TrainingProgress progress{step_, total, loss, learning_rate};
-                if constexpr (std::is_same_v<std::invoke_result_t<Callback, const TrainingProgress&, const Model&>,
-                                             void>) {
-                    callback(progress, std::as_const(model_));
-                } else if (!callback(progress, std::as_const(model_))) {
-                    report.stopped_early = step_ < total;
+                if (!notify(callback, TrainingProgress{step_, options_.steps, loss, learning_rate})) {
+                    report.stopped_early = step_ < end;
                     break;
                 }
             }
         }
-        model_.unpack(params_);
-        report.final_loss =
-            recent.empty() ? loss : std::accumulate(recent.begin(), recent.end(), 0.0) / static_cast<double>(recent.size());
-        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        end_run(report, recent, loss, start);
         return report;
+    }
+
+    /// Takes one training step (no callback, no report) and returns its batch loss; the model's weights are
+    /// current afterwards. (step() is the number of steps taken so far.)
+    double train_step() {
+        const double loss = take_step(learning_rate_at(step_));
+        model_.unpack(params_);
+        return loss;
     }
 
     [[nodiscard]] std::int64_t step() const noexcept { return step_; }
@@ -235,7 +268,7 @@ public:
     [[nodiscard]] const Model& model() const noexcept { return model_; }
     [[nodiscard]] std::span<const Scalar> parameters() const noexcept { return params_; }
     [[nodiscard]] RandomEngine& engine() noexcept { return engine_; }
-    [[nodiscard]] detail::AnyOptimizer<Scalar>& optimizer() noexcept { return optimizer_; }
+    [[nodiscard]] AnyOptimizer<Scalar>& optimizer() noexcept { return optimizer_; }
 
     /// Sets the step counter, parameters and (through engine()/optimizer()) the rest of a saved state.
     void restore(std::int64_t step, std::span<const Scalar> parameters) {
@@ -256,6 +289,46 @@ private:
     using TileKind = typename Core::TileKind;
     static constexpr bool samples_sparsely =
         requires(const Sampler& s, RandomEngine& e, SparseBatch<Scalar>& tile) { s.sample_sparse(e, Index{1}, tile); };
+
+    /// The learning rate of step \p step: the schedule over the planned total, held at its last planned step after it.
+    [[nodiscard]] double learning_rate_at(std::int64_t step) const noexcept {
+        const std::int64_t planned_last = std::max<std::int64_t>(options_.steps - 1, 0);
+        return options_.learning_rate * options_.schedule.factor(std::min(step, planned_last), options_.steps);
+    }
+
+    /// One optimizer step at \p learning_rate; returns the batch loss and advances step_.
+    double take_step(double learning_rate) {
+        const Scalar scale = Scalar(2) / static_cast<Scalar>(options_.batch_size * model_.features());
+        const double mean_divisor = static_cast<double>(options_.batch_size * model_.features());
+        std::fill(gradient_.begin(), gradient_.end(), Scalar(0));
+        const double loss = static_cast<double>(batch_squared_error(scale)) / mean_divisor;
+        if (!std::isfinite(loss) || !detail::all_finite<Scalar>(gradient_)) diverged(loss, learning_rate);
+        std::visit([&](auto& opt) { opt.step(params_, gradient_, learning_rate); }, optimizer_);
+        if (!detail::all_finite<Scalar>(params_)) diverged(loss, learning_rate);
+        last_finite_ = params_;
+        ++step_;
+        return loss;
+    }
+
+    /// Calls \p callback with the current weights; false means stop.
+    template <class Callback>
+    bool notify(Callback& callback, const TrainingProgress& progress) {
+        if constexpr (std::is_same_v<std::invoke_result_t<Callback&, const TrainingProgress&, const Model&>, void>) {
+            callback(progress, std::as_const(model_));
+            return true;
+        } else {
+            return static_cast<bool>(callback(progress, std::as_const(model_)));
+        }
+    }
+
+    void end_run(TrainReport& report, const std::vector<double>& recent, double last_loss,
+                 std::chrono::steady_clock::time_point start) {
+        model_.unpack(params_);
+        report.final_loss = recent.empty() ? last_loss
+                                           : std::accumulate(recent.begin(), recent.end(), 0.0) /
+                                                 static_cast<double>(recent.size());
+        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
 
     /// Samples the step's batch tile by tile and runs each tile through the gradient core as it is drawn, so the
     /// batch never exists at full size; returns Σ over the batch of Σ_i I_i (y_i − t_i)² and fills gradient_.
@@ -304,7 +377,7 @@ private:
     const Sampler& sampler_;
     TrainOptions options_;
     Core core_;
-    detail::AnyOptimizer<Scalar> optimizer_;
+    AnyOptimizer<Scalar> optimizer_;
     RandomEngine engine_;
     VectorX<Scalar> importance_;
     detail::aligned_vector<Scalar> params_;
@@ -319,15 +392,16 @@ private:
 
 /// Trains \p model on batches from \p data with the importance-weighted MSE and returns a report.
 ///
-/// \p callback(const TrainingProgress&, const Model&) runs every options.callback_every steps with the current
-/// weights; returning false stops training early.
+/// \p callback(const TrainingProgress&, const Model&) runs at step 0 (loss NaN) and every options.callback_every
+/// steps with the current weights (never when callback_every is 0); returning false stops training early.
 /// \throws std::invalid_argument on mismatched sizes or invalid options; tms::divergence_error if the loss or
 ///         gradient becomes non-finite (the model keeps its last finite weights).
-template <toy_model Model, feature_sampler Sampler, class Importance, class Callback = detail::NoCallback>
+template <toy_model Model, feature_sampler Sampler, class Importance, class Callback = NoCallback>
 TrainReport train(Model& model, const Sampler& data, const Eigen::MatrixBase<Importance>& importance,
                   const TrainOptions& options = {}, Callback&& callback = {}) {
     Trainer<Model, Sampler> trainer(model, data, importance, options);
     return trainer.run(std::forward<Callback>(callback));
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

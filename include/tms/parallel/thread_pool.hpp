@@ -15,9 +15,11 @@
 #include <utility>
 #include <vector>
 
+#include "../config.hpp"
 #include "../fwd.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// A fixed set of worker threads that run index-parallel loops with dynamic scheduling.
 ///
@@ -140,4 +142,5 @@ void parallel_for(Index count, unsigned threads, Body&& body) {
     pool.parallel_for(count, std::forward<Body>(body));
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -9,7 +9,11 @@
 #include <cstdint>
 #include <string>
 
-namespace tms::plot {
+#include "../config.hpp"
+
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace plot {
 
 /// An sRGB colour.
 struct Rgb {
@@ -85,4 +89,6 @@ template <std::size_t N>
     return sequential(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) : 0.0);
 }
 
-}  // namespace tms::plot
+}  // namespace plot
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

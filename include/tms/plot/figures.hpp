@@ -19,10 +19,13 @@
 
 #include "../analysis/asymmetric_superposition.hpp"
 #include "../analysis/neurons.hpp"
+#include "../config.hpp"
 #include "colormap.hpp"
 #include "svg.hpp"
 
-namespace tms::plot {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace plot {
 
 namespace detail {
 
@@ -309,4 +312,6 @@ template <class DW>
     return doc;
 }
 
-}  // namespace tms::plot
+}  // namespace plot
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

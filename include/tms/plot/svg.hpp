@@ -14,7 +14,11 @@
 #include <string>
 #include <string_view>
 
-namespace tms::plot {
+#include "../config.hpp"
+
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace plot {
 
 /// \p text with the five XML special characters replaced by entities, so it is safe in text and attributes.
 [[nodiscard]] inline std::string xml_escape(std::string_view text) {
@@ -131,4 +135,6 @@ private:
     int open_groups_ = 0;
 };
 
-}  // namespace tms::plot
+}  // namespace plot
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

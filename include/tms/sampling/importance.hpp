@@ -4,10 +4,12 @@
 
 #include <cmath>
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// I_i = ratio^i for i = 0 … n−1 (the paper's 0.7^i, 0.75^i, 0.8^i, 0.9^i).
 /// \throws std::invalid_argument for zero features or a ratio that is not finite and positive.
@@ -37,4 +39,5 @@ void validate_importance(const Eigen::MatrixBase<Derived>& importance) {
     }
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

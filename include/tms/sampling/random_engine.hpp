@@ -10,8 +10,10 @@
 #include <numbers>
 
 #include "../concepts.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// xoshiro256++ (Blackman and Vigna): 256 bits of state, period 2²⁵⁶ − 1, passes BigCrush.
 ///
@@ -104,4 +106,5 @@ private:
     bool has_spare_normal_ = false;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -9,10 +9,12 @@
 
 #include <Eigen/Core>
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Compressed samples. Of sample_count samples, the nonempty ones are listed in sample_ids (increasing); the j-th
 /// of them holds indices[offsets[j] .. offsets[j+1]) with their values, in increasing feature order. Empty samples
@@ -94,4 +96,5 @@ struct SparseBatch {
     }
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../config.hpp"
 #include "../detail/random_bits.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
@@ -21,6 +22,7 @@
 #include "sparse_batch.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Samples batches of sparse features: x_i = 0 with probability 1 − p_i, else uniform on the range.
 template <real_scalar Scalar_>
@@ -278,4 +280,5 @@ private:
     double log_absent_ = 0.0;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

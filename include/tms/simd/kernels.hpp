@@ -13,9 +13,12 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "../detail/activation.hpp"
+#include "../config.hpp"
+#include "../models/activation.hpp"
 
-namespace tms::simd {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace simd {
 
 /// SIMD width, in elements of \p T, of the default architecture: the padding unit of the gradient core's buffers.
 template <class T, class Arch = xsimd::default_arch>
@@ -218,4 +221,6 @@ template <class T, class Arch = xsimd::default_arch>
     return horizontal_sum(sum) + reference::dot(x + vector_end, y + vector_end, n - vector_end);
 }
 
-}  // namespace tms::simd
+}  // namespace simd
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

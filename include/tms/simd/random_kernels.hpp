@@ -11,7 +11,11 @@
 
 #include <xsimd/xsimd.hpp>
 
-namespace tms::simd {
+#include "../config.hpp"
+
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace simd {
 
 /// Number of independent xoshiro256++ streams in a WideXoshiroState.
 inline constexpr std::size_t random_lanes = 8;
@@ -199,4 +203,6 @@ void xoshiro_fill(WideXoshiroState& state, std::uint32_t* out, std::size_t block
     }
 }
 
-}  // namespace tms::simd
+}  // namespace simd
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -14,9 +14,12 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "../config.hpp"
 #include "kernels.hpp"
 
-namespace tms::simd {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace simd {
 
 /// Read-only view of a small model's parameters (column-major as in the flat layout).
 template <class T>
@@ -146,4 +149,6 @@ void lanes_over_samples_gradient(const SmallModelView<T>& model, const T* inputs
     loss.store_unaligned(acc.loss());
 }
 
-}  // namespace tms::simd
+}  // namespace simd
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -17,6 +17,7 @@
 #include "../analysis/feature_norms.hpp"
 #include "../analysis/neurons.hpp"
 #include "../analysis/superposition.hpp"
+#include "../config.hpp"
 #include "../errors.hpp"
 #include "../fwd.hpp"
 #include "../models/abs_value_model.hpp"
@@ -30,6 +31,7 @@
 #include "sweep_config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// A trained config: its weights and the analyses of the paper. Models train in single precision.
 struct SweepResult {
@@ -66,7 +68,7 @@ struct SweepResult {
 
 /// Whether the neurons of \p model are privileged (a ReLU on the hidden layer), so counting them means something.
 [[nodiscard]] inline bool has_hidden_neurons(std::string_view model) noexcept {
-    return model == "relu_hidden" || model == "abs_value";
+    return is_model_kind_name(model) && has_hidden_neurons(parse_model_kind(model));
 }
 
 namespace detail {
@@ -121,10 +123,10 @@ SweepResult run_config_as(const ModelConfig& config) {
 /// \throws std::invalid_argument if \p config is invalid (see validate(const ModelConfig&)).
 [[nodiscard]] inline SweepResult run_config(const ModelConfig& config) {
     validate(config);
-    if (config.model == "linear") return detail::run_config_as<LinearModel<float>>(config);
-    if (config.model == "relu_output") return detail::run_config_as<ReluOutputModel<float>>(config);
-    if (config.model == "relu_hidden") return detail::run_config_as<ReluHiddenModel<float>>(config);
-    return detail::run_config_as<AbsValueModel<float>>(config);
+    return with_model_type<float>(parse_model_kind(config.model), [&]<class Model>(std::type_identity<Model>) {
+        return detail::run_config_as<Model>(config);
+    });
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -23,12 +23,14 @@
 #include <utility>
 #include <vector>
 
+#include "../config.hpp"
 #include "../fwd.hpp"
 #include "../parallel/thread_pool.hpp"
 #include "run_config.hpp"
 #include "sweep_config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 namespace detail {
 
@@ -192,4 +194,5 @@ void run_sweep(std::span<const ModelConfig> configs, unsigned threads, OnResult&
     run_sweep(configs, std::span<const Index>(indices), threads, std::forward<OnResult>(on_result));
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -26,8 +26,11 @@
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 #include "../optim/trainer.hpp"
+#include "../config.hpp"
+#include "../models/model_kind.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// A per-feature quantity: one number for every feature, or one value per feature.
 ///
@@ -36,8 +39,7 @@ namespace tms {
 using PerFeature = std::variant<double, std::vector<double>>;
 
 /// The model kinds a config can name: the models' kind_name.
-inline constexpr std::array<std::string_view, 4> sweep_model_names = {"linear", "relu_output", "relu_hidden",
-                                                                      "abs_value"};
+inline constexpr std::array<std::string_view, 4> sweep_model_names = model_kind_names;
 
 namespace detail {
 
@@ -107,22 +109,18 @@ inline void append_per_feature(std::string& out, const PerFeature& values) {
     return "sgd";
 }
 
-/// One training run described by value: which model, its sizes, its data, how to train it, and the seed.
+/// One training run described by value: which model, its sizes, its data, and how to train it (the TrainOptions it
+/// is built on: steps, batch_size, learning_rate, optimizer, schedule, seed, final_loss_window).
 ///
 /// Models train in single precision with run-time sizes; the seed draws the initial weights (stream 0) and the
-/// data (stream 1), so a config determines its trained weights bit for bit on a given build.
-struct ModelConfig {
+/// data (stream 1), so a config determines its trained weights bit for bit on a given build. A sweep keeps the
+/// final loss, not the curve: log_every and callback_every are not used (train_options() sets them).
+struct ModelConfig : TrainOptions {
     std::string model = "relu_output";  ///< one of sweep_model_names
     Index features = 20;                ///< n
     Index hidden = 5;                   ///< m
     PerFeature importance = 1.0;        ///< ratio r (I_i = r^i) or n values
     PerFeature probability = 0.01;      ///< presence probability p = 1 − S, one for all or n values
-    std::int64_t steps = 10'000;
-    Index batch_size = 1024;
-    double learning_rate = 1e-3;
-    OptimizerOptions optimizer = AdamWOptions{};
-    Schedule schedule = Schedule::constant();
-    std::uint64_t seed = 0;
 
     /// Everything but the seed, canonically spelt: configs that differ only in their seed share it.
     [[nodiscard]] std::string point_key() const {
@@ -134,6 +132,9 @@ struct ModelConfig {
         out += ";steps=" + std::to_string(steps) + ";batch=" + std::to_string(batch_size) +
                ";lr=" + detail::shortest(learning_rate) + ";optimizer=" + detail::optimizer_key(optimizer) +
                ";schedule=" + schedule.name();
+        // Spelt only when changed, so the ids of configs written before the field was part of the key stay valid.
+        if (final_loss_window != TrainOptions{}.final_loss_window)
+            out += ";final_loss_window=" + std::to_string(final_loss_window);
         return out;
     }
 
@@ -166,14 +167,9 @@ struct ModelConfig {
 
     /// The trainer options this config implies.
     [[nodiscard]] TrainOptions train_options() const {
-        TrainOptions options;
-        options.steps = steps;
-        options.batch_size = batch_size;
-        options.learning_rate = learning_rate;
-        options.optimizer = optimizer;
-        options.schedule = schedule;
-        options.seed = seed;
+        TrainOptions options = *this;
         options.log_every = steps > 0 ? steps : 1;  // a sweep keeps the final loss, not the curve
+        options.callback_every = 0;
         return options;
     }
 };
@@ -283,4 +279,5 @@ struct SweepGrid {
     }
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -13,10 +13,13 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../../config.hpp"
 #include "../../detail/validate.hpp"
 #include "../../errors.hpp"
 
-namespace tms::detail {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace detail {
 
 /// \p bytes viewed as characters (the parsers' input type; no copy).
 [[nodiscard]] inline std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
@@ -157,4 +160,6 @@ private:
     return out;
 }
 
-}  // namespace tms::detail
+}  // namespace detail
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

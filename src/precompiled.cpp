@@ -1,0 +1,3 @@
+// tms::precompiled: the explicit instantiation definitions include/tms/precompiled.hpp declares.
+#define TMS_PRECOMPILED_EXTERN
+#include <tms/precompiled.hpp>
