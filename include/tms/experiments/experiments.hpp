@@ -6,8 +6,11 @@
 
 #include "basic_results.hpp"
 #include "computation.hpp"
+#include "correlated_features.hpp"
 #include "dimensionality.hpp"
 #include "evaluation.hpp"
 #include "experiment.hpp"
+#include "pentagon_perturbation.hpp"
+#include "phase_diagram.hpp"
 #include "privileged_basis.hpp"
 #include "two_dimensional.hpp"
