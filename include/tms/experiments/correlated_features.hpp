@@ -10,6 +10,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "../analysis/neurons.hpp"
 #include "../analysis/set_interference.hpp"
 #include "../analysis/superposition.hpp"
+#include "../errors.hpp"
 #include "../fwd.hpp"
 #include "../models/initialization.hpp"
 #include "../models/relu_output_model.hpp"

@@ -4,9 +4,11 @@
 /// 1 − S = 0.05 form a regular pentagon; making one feature (the last) progressively sparser first narrows the two
 /// angles next to it, then drops it, leaving the other four at right angles (two antipodal pairs).
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../fwd.hpp"
