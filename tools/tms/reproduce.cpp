@@ -330,6 +330,118 @@ void dimensionality(Output& out, const ex::Settings& settings) {
     out.summary["experiments"][name] = section;
 }
 
+/// Whether this run is `tms reproduce --quick` (the new experiments pick their smaller grids from it).
+bool quick_run(const Output& out) { return out.summary["config"]["quick"].get<bool>(); }
+
+void phase_diagram(Output& out, const ex::Settings& settings) {
+    const std::string name = "phase_diagram";
+    const ex::PhaseDiagramConfig config = quick_run(out) ? ex::PhaseDiagramConfig::quick() : ex::PhaseDiagramConfig{};
+    const ex::PhaseDiagramResults r = checked(out, name, settings, [&](const ex::Settings& s) {
+        return ex::run_phase_diagram(config, s);
+    });
+    const auto phases = [](const ex::PhaseDiagram& d) {
+        std::vector<ExtraFeaturePhase> out;
+        for (const ex::PhaseCell& c : d.cells) out.push_back(c.phase);
+        return out;
+    };
+    std::vector<ExtraFeaturePhase> analytic;
+    for (const ex::PhaseCell& c : r.two_in_one.cells)
+        analytic.push_back(analytic_two_feature_phase(c.extra_importance, c.point.probability));
+    const ex::PhaseDiagram& d = r.two_in_one;
+    json section = {{"extra_importances", d.extra_importances}, {"densities", d.densities},
+                    {"best_of", r.config.best_of},
+                    {"analytic_agreement", ex::analytic_agreement(d)}, {"diagrams", json::object()}};
+    for (const ex::PhaseDiagram* diagram : {&r.two_in_one, &r.three_in_two}) {
+        json cells = json::array();
+        for (const ex::PhaseCell& c : diagram->cells) {
+            json cell = {{"extra_importance", c.extra_importance}, {"density", c.point.probability},
+                         {"phase", std::string(phase_name(c.phase))},
+                         {"final_loss", detail::json_double(c.point.model.final_loss)},
+                         {"converged", c.point.model.converged}, {"seed", c.point.model.config.seed},
+                         {"W", detail::json_rows(c.point.model.W)}, {"b", detail::json_vector(c.point.model.b)}};
+            if (diagram == &r.two_in_one)
+                cell["analytic_phase"] = std::string(phase_name(
+                    analytic_two_feature_phase(c.extra_importance, c.point.probability)));
+            cells.push_back(cell);
+        }
+        section["diagrams"]["n" + std::to_string(diagram->features) + "_m" + std::to_string(diagram->hidden)] = cells;
+    }
+    section["figure"] = out.figure(
+        plot::phase_diagram_figure(
+            d.extra_importances, d.densities,
+            {{"n = 2, m = 1: analytic (exact losses)", analytic, true},
+             {"n = 2, m = 1: trained (best of " + std::to_string(r.config.best_of) + ")", phases(r.two_in_one), true},
+             {"n = 3, m = 2: trained (best of " + std::to_string(r.config.best_of) + ")", phases(r.three_in_two), false}},
+            "extra-feature phase diagrams: " + number(100.0 * ex::analytic_agreement(d)) +
+                "% of n = 2, m = 1 cells agree with the analytic diagram"),
+        name, name);
+    out.summary["experiments"][name] = section;
+}
+
+void pentagon_perturbation(Output& out, const ex::Settings& settings) {
+    const std::string name = "pentagon_perturbation";
+    const ex::PentagonPerturbationResults r = checked(out, name, settings, [](const ex::Settings& s) {
+        return ex::run_pentagon_perturbation({}, s);
+    });
+    json section = {{"n", r.config.features}, {"m", r.config.hidden}, {"importance_ratio", 1.0},
+                    {"density", r.config.density}, {"sparsity_factors", r.config.sparsity_factors},
+                    {"best_of", r.config.best_of}, {"points", json::array()}};
+    for (std::size_t k = 0; k < r.points.size(); ++k) {
+        const ex::Point& p = r.points[k];
+        const double factor = r.config.sparsity_factors[k];
+        const std::string stem = name + "_f" + number(factor);
+        json entry = point_json(p);
+        entry["sparsity_factor"] = factor;
+        const ex::Directions directions = ex::represented_directions(p.model.W);
+        entry["gaps_degrees"] = directions.gaps();
+        entry["gap_features"] = directions.features;
+        entry["figure"] = out.figure(
+            plot::vectors_2d_figure(p.model.W, "n = 5, m = 2, 1\u2212S = " + number(r.config.density) + ", feature 4 at " +
+                                                   number(factor) + " \u00d7 that density"),
+            stem, name);
+        entry["npy"] = {{"W", out.npy(p.model.W, stem + "_W")}, {"b", out.npy(p.model.b, stem + "_b")}};
+        section["points"].push_back(entry);
+    }
+    out.summary["experiments"][name] = section;
+}
+
+void correlated_features(Output& out, const ex::Settings& settings) {
+    const std::string name = "correlated_features";
+    const ex::CorrelatedFeaturesResults r = checked(out, name, settings, [](const ex::Settings& s) {
+        return ex::run_correlated_features({}, s);
+    });
+    json section = {{"pairs", r.config.pairs}, {"m", r.config.hidden}, {"importance_ratio", 1.0},
+                    {"best_of", r.config.best_of}, {"points", json::array()}};
+    const std::pair<const ex::CorrelatedPoint*, const char*> points[] = {
+        {&r.sparse_correlated, "correlated"}, {&r.sparse_anticorrelated, "anticorrelated"},
+        {&r.dense_correlated, "correlated"}};
+    const auto summary_json = [](const InterferenceSummary& s) {
+        return json{{"pairs", s.pairs}, {"mean", detail::json_double(s.mean)},
+                    {"mean_cosine", detail::json_double(s.mean_cosine)},
+                    {"mean_abs_cosine", detail::json_double(s.mean_abs_cosine)},
+                    {"fraction_negative", detail::json_double(s.fraction_negative)}};
+    };
+    for (const auto& [point, kind] : points) {
+        const ex::Point& p = point->point;
+        const std::string stem = name + "_" + kind + "_" + p_name(p.probability);
+        const std::string title = std::to_string(r.config.pairs) + " " + kind + " pairs, m = " +
+                                  std::to_string(r.config.hidden) + ", 1\u2212S = " + number(p.probability);
+        json entry = point_json(p);
+        entry["correlation"] = kind;
+        entry["within_correlated"] = summary_json(point->interference.within_correlated);
+        entry["within_anticorrelated"] = summary_json(point->interference.within_anticorrelated);
+        entry["across_sets"] = summary_json(point->interference.across_sets);
+        entry["figures"] = {
+            {"vectors", out.figure(plot::vectors_2d_figure(p.model.W, title + ": columns of W"), stem + "_vectors", name)},
+            {"gram", out.figure(plot::weights_and_norms_figure(p.model.W, p.model.b, p.model.feature_norms,
+                                                               p.model.superposition, title + ": W\u1d40W"),
+                                stem + "_gram", name)}};
+        entry["npy"] = {{"W", out.npy(p.model.W, stem + "_W")}, {"b", out.npy(p.model.b, stem + "_b")}};
+        section["points"].push_back(entry);
+    }
+    out.summary["experiments"][name] = section;
+}
+
 std::string report_html(const Output& out) {
     std::string html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tms reproduce: Toy Models of "
@@ -427,6 +539,9 @@ ReproduceOutcome reproduce(const ReproduceOptions& options) {
         privileged_basis(out, hidden);
         computation(out, settings);
         dimensionality(out, settings);
+        phase_diagram(out, settings);
+        pentagon_perturbation(out, settings);
+        correlated_features(out, settings);
 
         ReproduceOutcome outcome;
         json claims = json::array();

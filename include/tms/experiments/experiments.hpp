@@ -2,12 +2,16 @@
 /// \file experiments/experiments.hpp
 /// The paper's experiments, each a configuration in, typed results out and claims over them:
 /// basic results, the 2-D pictures, the privileged basis (ReLU hidden layer), computation in superposition
-/// (absolute value) and feature dimensionality. `tms reproduce` runs them and renders their figures.
+/// (absolute value), feature dimensionality, the extra-feature phase diagrams, the perturbed pentagon and correlated
+/// features. `tms reproduce` runs them and renders their figures.
 
 #include "basic_results.hpp"
 #include "computation.hpp"
+#include "correlated_features.hpp"
 #include "dimensionality.hpp"
 #include "evaluation.hpp"
 #include "experiment.hpp"
+#include "pentagon_perturbation.hpp"
+#include "phase_diagram.hpp"
 #include "privileged_basis.hpp"
 #include "two_dimensional.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 /// \file plot/figures.hpp
 /// The paper's figures as SVG documents: WᵀW beside b with feature norms, W as a matrix, neuron stack plots, W's
-/// columns as 2-D vectors, and feature dimensionality against sparsity. Each has a <title>, axis labels and a
+/// columns as 2-D vectors, feature dimensionality against sparsity, and extra-feature phase diagrams. Each has a <title>, axis labels and a
 /// colour legend. Inputs are Eigen matrices in the paper's convention (W is m×n, column i is feature i).
 ///
 ///     const tms::plot::SvgDocument doc = tms::plot::neuron_stack_figure(W, "relu_hidden, p = 0.1");
@@ -18,7 +18,9 @@
 #include <Eigen/Core>
 
 #include "../analysis/asymmetric_superposition.hpp"
+#include "../analysis/extra_feature_phase.hpp"
 #include "../analysis/neurons.hpp"
+#include "../analysis/two_feature_phase_diagram.hpp"
 #include "../config.hpp"
 #include "colormap.hpp"
 #include "svg.hpp"
@@ -309,6 +311,102 @@ template <class DW>
                  detail::label(motif.output_ratio) + "; B cancels " + detail::label(100 * motif.inhibition) +
                  "% of s's interference with w",
              10);
+    return doc;
+}
+
+/// One panel of phase_diagram_figure: a grid of phases (row-major, density outer, importance inner, as
+/// tms::experiments::PhaseDiagram lays out its cells), titled, optionally with the analytic n = 2, m = 1
+/// boundaries drawn over it.
+struct PhasePanel {
+    std::string title;
+    std::vector<ExtraFeaturePhase> phases;
+    /// Draw tms::antipodal_boundary_density and r = 1 (the exact losses' boundaries for n = 2, m = 1).
+    bool analytic_boundaries = false;
+};
+
+/// The colour of a phase in phase diagrams.
+[[nodiscard]] inline std::string phase_color(ExtraFeaturePhase phase) {
+    switch (phase) {
+        case ExtraFeaturePhase::ignore_extra: return "#9ecae1";
+        case ExtraFeaturePhase::dedicate_extra: return "#fdae6b";
+        case ExtraFeaturePhase::superposition: return "#74c476";
+        case ExtraFeaturePhase::unclassified: return "#ffffff";
+    }
+    return "#ffffff";
+}
+
+/// Extra-feature phase diagrams side by side, one panel per grid: the extra feature's importance r on a log x axis,
+/// the density 1 − S on a log y axis (dense at the top), each cell coloured by its phase. The axes are the grid's
+/// own values (log-spaced), each cell centred on its value.
+[[nodiscard]] inline SvgDocument phase_diagram_figure(const std::vector<double>& extra_importances,
+                                                      const std::vector<double>& densities,
+                                                      const std::vector<PhasePanel>& panels, std::string_view title) {
+    const double x0 = 70, y0 = 60, side = 240, gap = 70;
+    const auto columns = static_cast<double>(extra_importances.size());
+    const auto rows = static_cast<double>(densities.size());
+    const double cw = side / std::max(columns, 1.0), ch = side / std::max(rows, 1.0);
+    SvgDocument doc(x0 + (side + gap) * static_cast<double>(panels.size()) + 20, y0 + side + 110, title);
+    const auto log_range = [](const std::vector<double>& v) {
+        return v.size() < 2 ? std::pair{std::log10(v.empty() ? 1.0 : v.front()) - 0.5, 1.0}
+                            : std::pair{std::log10(v.front()), std::log10(v.back()) - std::log10(v.front())};
+    };
+    const double r_low = log_range(extra_importances).first, r_span = log_range(extra_importances).second;
+    const double s_low = log_range(densities).first, s_span = log_range(densities).second;
+    // Cell k is centred on its value: a value's position runs from half a cell in to half a cell from the edge.
+    const auto px = [&](double px0, double r) {
+        return px0 + cw / 2 + (side - cw) * (std::log10(r) - r_low) / (r_span == 0.0 ? 1.0 : r_span);
+    };
+    const auto py = [&](double s) {
+        return y0 + side - ch / 2 - (side - ch) * (std::log10(s) - s_low) / (s_span == 0.0 ? 1.0 : s_span);
+    };
+    for (std::size_t k = 0; k < panels.size(); ++k) {
+        const PhasePanel& panel = panels[k];
+        const double left = x0 + (side + gap) * static_cast<double>(k);
+        for (std::size_t i = 0; i < densities.size(); ++i)
+            for (std::size_t j = 0; j < extra_importances.size(); ++j) {
+                const std::size_t cell = i * extra_importances.size() + j;
+                const ExtraFeaturePhase phase =
+                    cell < panel.phases.size() ? panel.phases[cell] : ExtraFeaturePhase::unclassified;
+                doc.rect(left + cw * static_cast<double>(j), y0 + side - ch * static_cast<double>(i + 1), cw, ch,
+                         phase_color(phase), "#ffffff", 0.5);
+            }
+        if (panel.analytic_boundaries && extra_importances.size() > 1 && densities.size() > 1) {
+            const double r_min = extra_importances.front(), r_max = extra_importances.back();
+            const double s_min = densities.front(), s_max = densities.back();
+            constexpr int segments = 60;
+            for (int t = 0; t < segments; ++t) {
+                const double ra = r_min * std::pow(r_max / r_min, t / double(segments));
+                const double rb = r_min * std::pow(r_max / r_min, (t + 1) / double(segments));
+                const double sa = std::clamp(antipodal_boundary_density(ra), s_min, s_max);
+                const double sb = std::clamp(antipodal_boundary_density(rb), s_min, s_max);
+                doc.line(px(left, ra), py(sa), px(left, rb), py(sb), "#000000", 1.5);
+            }
+            const double s_one = std::clamp(antipodal_boundary_density(1.0), s_min, s_max);
+            doc.line(px(left, 1.0), py(s_one), px(left, 1.0), py(s_max), "#000000", 1.5);
+        }
+        doc.rect(left, y0, side, side, "none", "#444444", 0.5);
+        doc.text(left + side / 2, y0 - 8, panel.title, 11, Anchor::middle, "bold");
+        for (std::size_t j = 0; j < extra_importances.size(); j += std::max<std::size_t>(1, extra_importances.size() / 5))
+            doc.text(px(left, extra_importances[j]), y0 + side + 14, detail::label(extra_importances[j]), 9,
+                     Anchor::middle);
+        doc.text(left + side / 2, y0 + side + 30, "extra feature importance r (log)", 10, Anchor::middle);
+        for (std::size_t i = 0; i < densities.size(); i += std::max<std::size_t>(1, densities.size() / 5))
+            doc.text(left - 4, py(densities[i]) + 3, detail::label(densities[i]), 9, Anchor::end);
+        doc.text(left - 40, y0 + side / 2, "density 1\u2212S (log)", 10, Anchor::middle, "normal", -90);
+    }
+    const std::pair<ExtraFeaturePhase, const char*> legend[] = {
+        {ExtraFeaturePhase::ignore_extra, "ignore extra"},
+        {ExtraFeaturePhase::dedicate_extra, "dedicate dimension to extra"},
+        {ExtraFeaturePhase::superposition, "superposition (extra antipodal to a feature)"},
+        {ExtraFeaturePhase::unclassified, "unclassified"}};
+    double x = x0;
+    for (const auto& [phase, name] : legend) {
+        doc.rect(x, y0 + side + 50, 10, 10, phase_color(phase), "#444444", 0.5);
+        doc.text(x + 14, y0 + side + 59, name, 10);
+        x += 40 + 6.0 * static_cast<double>(std::string_view(name).size());
+    }
+    doc.line(x0, y0 + side + 80, x0 + 25, y0 + side + 80, "#000000", 1.5);
+    doc.text(x0 + 30, y0 + side + 84, "analytic boundaries of the exact n = 2, m = 1 losses", 10);
     return doc;
 }
 
