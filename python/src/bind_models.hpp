@@ -52,12 +52,13 @@ void bind_model(py::module_& m, const std::string& name, const char* doc) {
             py::arg("hidden"), "A zero model with `features` inputs (n) and `hidden` hidden dimensions (m).")
         .def_property_readonly_static("kind", [](py::object) { return Model::kind_name; },
                                       "The model's name in files and configs.")
-        .def_property_readonly("n_features", &Model::features, "n, the number of features.")
+        .def_property_readonly("n_features", [](const Model& model) { return model.features(); },
+                               "n, the number of features.")
         .def_property_readonly("n_hidden", [](const Model& model) { return model.hidden(); },
                                "m, the number of hidden dimensions.")
         .def_property_readonly_static("dtype", [](py::object) { return py::dtype::of<Scalar>(); },
                                       "numpy.float32 or numpy.float64.")
-        .def_property_readonly("parameter_count", &Model::parameter_count)
+        .def_property_readonly("parameter_count", [](const Model& model) { return model.parameter_count(); })
         .def(
             "initialize",
             [](py::object self, std::uint64_t seed) {

@@ -240,8 +240,13 @@ PYBIND11_MODULE(_tms, m) {
             with_model(model, [&](auto& typed) {
                 using Scalar = typename std::decay_t<decltype(typed)>::Scalar;
                 const Index n = typed.features();
-                save_model(path, typed, per_feature<Scalar>(importance, n, "importance", false),
-                           per_feature<Scalar>(probability, n, "probability", false));
+                const VectorX<Scalar> importances = per_feature<Scalar>(importance, n, "importance", false);
+                const VectorX<Scalar> probabilities = per_feature<Scalar>(probability, n, "probability", false);
+                validate_importance(importances);
+                for (Index i = 0; i < n; ++i)
+                    detail::require_probability(static_cast<double>(probabilities[i]),
+                                                detail::concat("probability of feature ", i));
+                save_model(path, typed, importances, probabilities);
             });
         },
         py::arg("path"), py::arg("model"), py::arg("importance"), py::arg("probability"));
