@@ -108,13 +108,14 @@ void bind_model(py::module_& m, const std::string& name, const char* doc) {
                 const auto batch = batch_view<Scalar>(x, model.features());
                 const VectorX<Scalar> weights = importance.is_none()
                                                     ? uniform_importance<Scalar>(model.features())
-                                                    : per_feature<Scalar>(importance, model.features(), "importance", false);
+                                                    : per_feature<Scalar>(importance, model.features(), "importance", true);
                 validate_importance(weights);
                 return static_cast<double>(model.loss(batch.matrix, weights));
             },
             py::arg("x"), py::kw_only(), py::arg("importance") = py::none(),
             "The importance-weighted loss: the mean over samples and features of I_i (target_i - y_i)^2 for x of "
-            "shape (batch, features); importance of shape (features,) (default: ones).")
+            "shape (batch, features); importance a ratio r (I_i = r^i, as in train) or shape (features,) "
+            "(default: ones).")
         .def("copy", [](const Model& model) { return Model(model); }, "An independent copy of the model.")
         .def("__copy__", [](const Model& model) { return Model(model); })
         .def("__deepcopy__", [](const Model& model, py::object) { return Model(model); }, py::arg("memo"))

@@ -36,7 +36,10 @@ def save_model(path: str | os.PathLike, model: Model, *, importance=1.0, probabi
     """
     if not isinstance(model, Model):
         raise TypeError(f"save_model: model must be a tms model, got {type(model).__name__}")
-    _tms._save_model(os.fspath(path), model, importance, probability)
+    def per_feature(value):
+        return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
+
+    _tms._save_model(os.fspath(path), model, per_feature(importance), per_feature(probability))
 
 
 def load_model(path: str | os.PathLike) -> LoadedModel:

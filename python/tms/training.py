@@ -166,13 +166,19 @@ class TrainResult:
         return analysis.count_neurons(self.model)
 
 
+def _per_feature(value):
+    """A number (numpy scalars included) as a Python float, anything else as a float64 array."""
+    if value is None:
+        return None
+    if np.ndim(value) == 0:
+        return float(value)
+    return np.asarray(value, dtype=np.float64)
+
+
 def _spec(model_object, *, probability, importance, sampler, steps, batch_size, learning_rate, optimizer,
           weight_decay, momentum, nesterov, schedule, seed, log_every, final_loss_window, snapshot_every, callback,
           callback_every, checkpoint, checkpoint_every, resume, raise_divergence) -> dict:
-    if isinstance(probability, (list, tuple)):
-        probability = np.asarray(probability, dtype=np.float64)
-    if isinstance(importance, (list, tuple)):
-        importance = np.asarray(importance, dtype=np.float64)
+    probability, importance = _per_feature(probability), _per_feature(importance)
     return dict(model=model_object, probability=probability, importance=importance, sampler=sampler,
                 steps=int(steps), batch_size=int(batch_size), learning_rate=float(learning_rate),
                 optimizer=str(optimizer), weight_decay=weight_decay, momentum=float(momentum),

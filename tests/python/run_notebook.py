@@ -2,6 +2,7 @@
 
     run_notebook.py <notebook> <work dir>
 """
+import os
 import re
 import sys
 import time
@@ -10,6 +11,8 @@ from pathlib import Path
 import nbclient
 import nbformat
 
+# ipykernel's debugger warns about frozen modules on every start; the notebook does not debug.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 notebook_path, work = Path(sys.argv[1]), Path(sys.argv[2])
 work.mkdir(parents=True, exist_ok=True)
 notebook = nbformat.read(notebook_path, as_version=4)

@@ -79,6 +79,7 @@ def test_loss_is_importance_weighted_mse():
     importance = 0.7 ** np.arange(5)
     expected = np.mean(importance * (x - model.forward(x)) ** 2)
     assert model.loss(x, importance=importance) == pytest.approx(expected, rel=1e-12)
+    assert model.loss(x, importance=0.7) == pytest.approx(expected, rel=1e-6)  # a ratio, as in train
     assert model.loss(x) == pytest.approx(np.mean((x - model.forward(x)) ** 2), rel=1e-12)
     abs_model = tms.AbsValueModel(5, 2, dtype=np.float64, seed=0)
     xs = x * 2 - 1
