@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-source, work, version = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+source, work, version = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), sys.argv[3]
 work.mkdir(parents=True, exist_ok=True)
 copy = work / "src"
 if copy.exists():
