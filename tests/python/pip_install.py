@@ -33,7 +33,7 @@ for mode, extra in [("install", []), ("editable", ["-e"])]:
     if venv.exists():
         shutil.rmtree(venv)
     run("/usr/bin/python3", "-m", "venv", "--system-site-packages", venv)
-    run(venv / "bin" / "pip", "install", "--no-build-isolation", *extra, ".")
+    run(venv / "bin" / "pip", "install", "-v", "--no-build-isolation", *extra, ".")
     check = ("import tms, numpy as np, pathlib; print(tms.__version__, pathlib.Path(tms.__file__).parent);"
              "m = tms.ReluOutputModel(4, 2, seed=0); r = tms.train(m, steps=10); assert r.steps_completed == 10;"
              "assert (pathlib.Path(tms.__file__).parent / 'py.typed').exists()")
