@@ -94,7 +94,7 @@ def check_files(out, summary, experiments):
     basic = experiments["basic_results"]
     dense = max(basic["models"]["relu_output"], key=lambda e: e["probability"])
     W = np.load(os.path.join(out, dense["npy"]["W"]["file"]))
-    assert W.shape == (basic["config"]["m"], basic["config"]["n"])
+    assert W.shape == (basic["m"], basic["n"])
     assert np.array_equal(W, np.array(dense["W"], dtype=np.float32))
 
 

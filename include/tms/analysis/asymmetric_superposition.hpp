@@ -16,8 +16,10 @@
 
 #include "../concepts.hpp"
 #include "../detail/validate.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// One instance of asymmetric superposition with inhibition.
 struct AsymmetricSuperposition {
@@ -92,4 +94,5 @@ template <toy_model Model>
     return find_asymmetric_superposition(model.W1(), model.W2(), criteria);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

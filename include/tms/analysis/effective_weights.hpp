@@ -12,8 +12,10 @@
 
 #include "../concepts.hpp"
 #include "../detail/validate.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// W₁ (hidden × features) with row j scaled by ‖W₂_{:,j}‖ (W₂ is features × hidden).
 /// \throws std::invalid_argument if the shapes do not chain (W₂ must have as many columns as W₁ has rows).
@@ -38,4 +40,5 @@ template <toy_model Model>
     }
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

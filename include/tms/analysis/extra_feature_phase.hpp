@@ -12,8 +12,10 @@
 #include "../detail/validate.hpp"
 #include "feature_norms.hpp"
 #include "superposition.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// The phases of the extra-feature phase diagrams.
 enum class ExtraFeaturePhase {
@@ -88,4 +90,5 @@ template <toy_model Model>
     return classify_extra_feature(model.feature_weights(), extra, thresholds);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

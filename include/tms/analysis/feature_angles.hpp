@@ -16,8 +16,10 @@
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 #include "feature_norms.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Angles of the represented features of a 2 × n W.
 struct AngleStructure {
@@ -106,4 +108,5 @@ template <toy_model Model>
     return angle_structure(model.feature_weights(), represented_threshold, antipodal_tolerance);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -17,8 +17,10 @@
 #include "../sampling/correlated_feature_sampler.hpp"
 #include "feature_norms.hpp"
 #include "gram.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Statistics of W_i · W_j over a class of feature pairs i < j with both features represented.
 struct InterferenceSummary {
@@ -115,4 +117,5 @@ template <toy_model Model>
     return set_interference(model.feature_weights(), sets, represented_threshold);
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

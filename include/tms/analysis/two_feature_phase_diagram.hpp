@@ -29,8 +29,10 @@
 
 #include "../detail/validate.hpp"
 #include "extra_feature_phase.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// Expected per-sample losses E Σ_i I_i (y_i − x_i)² of the three n = 2, m = 1 solutions.
 struct TwoFeatureLosses {
@@ -79,4 +81,5 @@ inline void require_phase_point(double extra_importance, double density) {
     return ignore ? ExtraFeaturePhase::ignore_extra : ExtraFeaturePhase::dedicate_extra;
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -9,8 +9,11 @@
 
 #include "../concepts.hpp"
 #include "random_bits.hpp"
+#include "../config.hpp"
 
-namespace tms::detail {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace detail {
 
 /// Writes \p count values offset + width·u with u uniform on [0, 1) from 24 (float) or 53 (double) random bits,
 /// the same bits-to-value map as SparseFeatureSampler, so a value depends only on the words drawn for it.
@@ -35,4 +38,6 @@ void draw_uniform_values(RandomBits& bits, Scalar* out, std::size_t count, Scala
     }
 }
 
-}  // namespace tms::detail
+}  // namespace detail
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

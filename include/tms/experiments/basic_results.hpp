@@ -12,8 +12,11 @@
 #include "claim_support.hpp"
 #include "evaluation.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 struct BasicResultsConfig {
     Index features = 20;
@@ -189,4 +192,6 @@ struct BasicResults {
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

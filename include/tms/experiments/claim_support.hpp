@@ -13,8 +13,11 @@
 #include "../fwd.hpp"
 #include "../sweep/run_config.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments::detail {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments::detail {
 
 /// A number with \p digits significant digits ("0.0123", "12.3").
 [[nodiscard]] inline std::string format(double value, int digits = 3) {
@@ -90,4 +93,6 @@ template <class T>
     return out;
 }
 
-}  // namespace tms::experiments::detail
+}  // namespace experiments::detail
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

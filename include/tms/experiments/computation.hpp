@@ -15,8 +15,11 @@
 #include "claim_support.hpp"
 #include "evaluation.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 struct ComputationConfig {
     Index features = 100;
@@ -117,4 +120,6 @@ struct ComputationResults {
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -31,8 +31,11 @@
 #include "../sampling/correlated_feature_sampler.hpp"
 #include "claim_support.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 struct CorrelatedFeaturesConfig {
     /// Pairs of features (each pair one FeatureSet of size 2) in \ref hidden dimensions.
@@ -222,4 +225,6 @@ namespace detail {
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

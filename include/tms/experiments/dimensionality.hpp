@@ -12,8 +12,11 @@
 #include "../fwd.hpp"
 #include "claim_support.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 /// \p count presence probabilities from 1 down to \p sparsest, evenly spaced in log(1 − S).
 [[nodiscard]] inline std::vector<double> log_spaced_probabilities(double sparsest, int count) {
@@ -145,4 +148,6 @@ inline constexpr double reference_fractions[] = {1.0, 0.75, 2.0 / 3.0, 0.5, 0.4,
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

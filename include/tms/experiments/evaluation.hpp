@@ -16,8 +16,11 @@
 #include "../sampling/random_engine.hpp"
 #include "../sampling/sparse_feature_sampler.hpp"
 #include "../sweep/run_config.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 /// E[x] and Var[x] of a feature present with probability p and uniform on [0, 1) when present.
 [[nodiscard]] inline double feature_mean(double p) noexcept { return p / 2.0; }
@@ -89,4 +92,6 @@ double estimate_loss_as(const SweepResult& r, double p, const VectorX<double>& i
     return detail::estimate_loss_as<AbsValueModel<float>>(r, p, importance, samples);
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -21,8 +21,11 @@
 #include "../fwd.hpp"
 #include "../parallel/thread_pool.hpp"
 #include "../sweep/run_config.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 /// Which weights an experiment's claims are checked on.
 enum class Control {
@@ -164,4 +167,6 @@ inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& config
 
 }  // namespace detail
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

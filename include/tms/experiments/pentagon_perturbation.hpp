@@ -15,8 +15,11 @@
 #include "claim_support.hpp"
 #include "experiment.hpp"
 #include "two_dimensional.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 struct PentagonPerturbationConfig {
     Index features = 5;
@@ -157,4 +160,6 @@ namespace detail {
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -16,8 +16,11 @@
 #include "../fwd.hpp"
 #include "claim_support.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 struct PhaseDiagramConfig {
     /// The extra feature's importance r: this many values log-spaced over [min_importance, max_importance]. An even
@@ -212,4 +215,6 @@ namespace detail {
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

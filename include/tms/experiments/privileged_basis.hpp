@@ -13,8 +13,11 @@
 #include "../fwd.hpp"
 #include "claim_support.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 /// A regime of the excerpt: how many features are represented, and how many neurons are mono- and polysemantic.
 struct NeuronRegime {
@@ -122,4 +125,6 @@ struct PrivilegedBasisResults {
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

@@ -13,8 +13,11 @@
 #include "../fwd.hpp"
 #include "claim_support.hpp"
 #include "experiment.hpp"
+#include "../config.hpp"
 
-namespace tms::experiments {
+namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
+namespace experiments {
 
 struct TwoDimensionalConfig {
     Index features = 5;
@@ -133,4 +136,6 @@ struct Directions {
     return out;
 }
 
-}  // namespace tms::experiments
+}  // namespace experiments
+}  // namespace TMS_ARCH_NAMESPACE
+}  // namespace tms

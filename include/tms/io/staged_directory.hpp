@@ -26,8 +26,10 @@
 
 #include "../detail/validate.hpp"
 #include "file.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 class StagedDirectory {
 public:
@@ -177,4 +179,5 @@ private:
     bool committed_ = false;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

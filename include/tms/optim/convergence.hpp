@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "trainer.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// An improvement below this (2%) counts as converged whatever its significance.
 inline constexpr double converged_improvement = 0.02;
@@ -61,4 +63,5 @@ struct LateImprovement {
     return result;
 }
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms

@@ -27,8 +27,10 @@
 #include "random_engine.hpp"
 #include "sparse_batch.hpp"
 #include "sparse_feature_sampler.hpp"
+#include "../config.hpp"
 
 namespace tms {
+inline namespace TMS_ARCH_NAMESPACE {
 
 /// How the members of a FeatureSet occur together.
 enum class SetCorrelation {
@@ -391,4 +393,5 @@ private:
     bool geometric_ = false;
 };
 
+}  // namespace TMS_ARCH_NAMESPACE
 }  // namespace tms
