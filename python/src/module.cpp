@@ -1,6 +1,7 @@
 // The extension module tms._tms: exceptions, the random engine, analyses, files, figures and the training runner.
 // The models and samplers of each precision are bound in bind_float.cpp and bind_double.cpp.
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -10,6 +11,10 @@
 #include <tms/plot/figures.hpp>
 
 #include "binding.hpp"
+
+#ifdef TMS_PYTHON_WITH_REPRODUCE
+#include "reproduce.hpp"
+#endif
 
 namespace tms::python {
 namespace {
@@ -208,6 +213,33 @@ PYBIND11_MODULE(_tms, m) {
 
     m.def("_run_jobs", &run_jobs, py::arg("specs"), py::arg("threads"));
 
+#ifdef TMS_PYTHON_WITH_REPRODUCE
+    m.def(
+        "_reproduce",
+        [](const std::string& out, bool quick, unsigned threads, Index best_of, std::int64_t steps, bool verbose) {
+            tms::cli::ReproduceOptions options;
+            options.out = out;
+            options.quick = quick;
+            options.threads = threads;
+            options.best_of = best_of;
+            options.steps = steps;
+            if (verbose) options.log = [](const std::string& line) { std::fputs(line.c_str(), stderr); };
+            tms::cli::ReproduceOutcome outcome;
+            {
+                py::gil_scoped_release release;
+                outcome = tms::cli::reproduce(options);
+            }
+            py::dict result;
+            result["figures"] = outcome.figures;
+            result["claims"] = outcome.claims;
+            result["reproduced"] = outcome.reproduced;
+            result["discriminating"] = outcome.discriminating;
+            result["seconds"] = outcome.seconds;
+            return result;
+        },
+        py::arg("out"), py::arg("quick"), py::arg("threads"), py::arg("best_of"), py::arg("steps"), py::arg("verbose"));
+#endif
+
     // Analyses on W (hidden, features); the Python wrappers accept models and stacks too.
     def_analysis(m, "_gram", [](const auto& w) { return copy_matrix<typename std::decay_t<decltype(w)>::Scalar>(gram(w)); },
                  "W^T W, shape (features, features).");
@@ -218,20 +250,26 @@ PYBIND11_MODULE(_tms, m) {
                  "D_i.");
     def_analysis(m, "_dimensions_per_feature", [](const auto& w) { return dimensions_per_feature(w); },
                  "m / ||W||_F^2.");
-    for (const char* name : {"_represented_features", "_neuron_feature_counts"}) {
-        const bool represented = std::string(name) == "_represented_features";
-        const auto bind_threshold = [&]<class Scalar>(std::type_identity<Scalar>) {
-            m.def(
-                name,
-                [represented](const WeightsArray<Scalar>& w, double threshold) -> py::object {
-                    if (represented) return py::int_(represented_features(weights_of(w), threshold));
-                    return py::cast(neuron_feature_counts(weights_of(w), threshold));
-                },
-                py::arg("W").noconvert(), py::arg("threshold"));
-        };
-        bind_threshold(std::type_identity<float>{});
-        bind_threshold(std::type_identity<double>{});
-    }
+    const auto bind_thresholds = [&]<class Scalar>(std::type_identity<Scalar>) {
+        m.def(
+            "_represented_features",
+            [](const WeightsArray<Scalar>& w, double threshold) {
+                return represented_features(weights_of(w), threshold);
+            },
+            py::arg("W").noconvert(), py::arg("threshold"));
+        m.def(
+            "_neuron_feature_counts",
+            [](const WeightsArray<Scalar>& w, double relative_threshold, double absolute_floor, bool symmetric) {
+                NeuronCriteria criteria;
+                criteria.relative_threshold = relative_threshold;
+                criteria.absolute_floor = absolute_floor;
+                criteria.range = symmetric ? FeatureRange::symmetric : FeatureRange::unit;
+                return neuron_feature_counts(weights_of(w), criteria);
+            },
+            py::arg("W").noconvert(), py::arg("relative_threshold"), py::arg("absolute_floor"), py::arg("symmetric"));
+    };
+    bind_thresholds(std::type_identity<float>{});
+    bind_thresholds(std::type_identity<double>{});
 
     // Files.
     m.def(

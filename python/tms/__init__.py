@@ -12,13 +12,15 @@ stacks of models are [instances, hidden, features] (ARENA's layout; see ``to_not
 from . import _tms
 from ._tms import DivergenceError, Error, FormatError, RandomEngine, __version__
 from . import analysis, io, models, plot, training
-from .analysis import (DEFAULT_NEURON_THRESHOLD, classify_neurons, count_neurons, dimensions_per_feature,
+from .analysis import (DEFAULT_NEURON_FLOOR, DEFAULT_NEURON_THRESHOLD, classify_neurons, count_neurons,
+                       dimensions_per_feature, effective_weights,
                        feature_dimensionality, feature_norms, gram, neuron_feature_counts, represented_features,
                        superposition)
 from .io import LoadedModel, load_model, save_model
 from .models import (MODEL_KINDS, AbsValueModel, LinearModel, Model, ReluHiddenModel, ReluOutputModel,
                      SparseFeatureSampler, from_arena, from_notebook, model, stack_weights, to_arena, to_notebook)
 from .training import TrainConfig, TrainResult, best_of, grid, train, train_many
+from .reproduction import reproduce
 
 LinearModelF32 = _tms.LinearModelF32
 LinearModelF64 = _tms.LinearModelF64
@@ -42,5 +44,5 @@ __all__ = [
     "gram", "feature_norms", "represented_features", "superposition", "feature_dimensionality",
     "dimensions_per_feature", "neuron_feature_counts", "classify_neurons", "count_neurons",
     "DEFAULT_NEURON_THRESHOLD", "save_model", "load_model", "LoadedModel",
-    "analysis", "io", "models", "plot", "training",
+    "analysis", "io", "models", "plot", "training", "reproduce", "effective_weights", "DEFAULT_NEURON_FLOOR",
 ]

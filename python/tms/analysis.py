@@ -1,7 +1,9 @@
 """The paper's analyses on a model, on a numpy W of shape (hidden, features), or on a stack of shape
 (instances, hidden, features) (the result then gains a leading instances axis).
 
-For the abs-value model the analyses use W1, whose column i is feature i's direction.
+For the abs-value model the analyses use its effective weights W1 * ||W2[:, j]|| (row j of W1 scaled by the norm
+of column j of W2), which the model's rescaling symmetry leaves unchanged, as the C++ model overloads do.
+Superposition and feature dimensionality are NaN ("not applicable") for features that are not represented.
 """
 
 from __future__ import annotations
@@ -13,16 +15,26 @@ from .models import Model
 
 __all__ = ["gram", "feature_norms", "represented_features", "superposition", "feature_dimensionality",
            "dimensions_per_feature", "neuron_feature_counts", "classify_neurons", "count_neurons",
-           "DEFAULT_NEURON_THRESHOLD"]
+           "DEFAULT_NEURON_THRESHOLD", "DEFAULT_NEURON_FLOOR", "effective_weights"]
 
-#: A feature counts for a neuron when its weight reaches this fraction of W's largest |weight|.
+#: A feature counts for a neuron when its weight reaches this fraction of that neuron's largest weight ...
 DEFAULT_NEURON_THRESHOLD = 0.2
+#: ... and exceeds this absolute floor (initialisation-sized weights are noise, not features).
+DEFAULT_NEURON_FLOOR = 0.1
+
+
+def effective_weights(model) -> np.ndarray:
+    """The (hidden, features) weights the analyses read: W, or for the abs-value model W1 with row j scaled by
+    ||W2[:, j]||, invariant under the rescaling symmetry (row j of W1 times c, column j of W2 divided by c)."""
+    if hasattr(model, "W2"):
+        return np.asfortranarray(model.W1 * np.linalg.norm(model.W2, axis=0)[:, None])
+    return model.feature_weights
 
 
 def _weights(W) -> np.ndarray:
     """W as a float32/float64 Fortran-ordered 2-D or 3-D array (a model's view is used as it is)."""
     if isinstance(W, Model):
-        return W.feature_weights
+        return effective_weights(W)
     array = np.asarray(W)
     if array.dtype not in (np.float32, np.float64):
         if not np.issubdtype(array.dtype, np.number):
@@ -79,14 +91,32 @@ def dimensions_per_feature(W):
     return _apply(_tms._dimensions_per_feature, W)
 
 
-def neuron_feature_counts(W, threshold: float = DEFAULT_NEURON_THRESHOLD) -> np.ndarray:
-    """For each neuron (row of W) the number of features with |W_ji| ≥ threshold · max|W|, shape (hidden,)."""
-    return np.asarray(_apply(_tms._neuron_feature_counts, W, float(threshold)), dtype=np.int64)
+def _symmetric(W, range):
+    if range is None:
+        return isinstance(W, Model) and hasattr(W, "W2")  # the abs-value task: x in [-1, 1)
+    if range not in ("unit", "symmetric"):
+        raise ValueError(f"range must be 'unit' or 'symmetric', got {range!r}")
+    return range == "symmetric"
 
 
-def classify_neurons(W, threshold: float = DEFAULT_NEURON_THRESHOLD):
-    """"dead", "monosemantic" or "polysemantic" for each neuron (row of W): a list of hidden strings."""
-    counts = neuron_feature_counts(W, threshold)
+def neuron_feature_counts(W, threshold: float = DEFAULT_NEURON_THRESHOLD, floor: float = DEFAULT_NEURON_FLOOR,
+                          range: str | None = None) -> np.ndarray:
+    """For each neuron (row of W) how many features count for it, shape (hidden,).
+
+    Feature i counts for neuron j when W_ji ≥ ``threshold`` × the neuron's own largest weight and W_ji > ``floor``.
+    On ``range="unit"`` data (x ≥ 0, the reconstruction tasks) only positive weights count, so a neuron whose
+    weights are all ≤ 0 cannot fire and is dead; on ``"symmetric"`` data (the abs-value task) |W_ji| counts. By
+    default the range is the model's (symmetric for an AbsValueModel), and "unit" for a numpy W.
+    """
+    return np.asarray(_apply(_tms._neuron_feature_counts, W, float(threshold), float(floor), _symmetric(W, range)),
+                      dtype=np.int64)
+
+
+def classify_neurons(W, threshold: float = DEFAULT_NEURON_THRESHOLD, floor: float = DEFAULT_NEURON_FLOOR,
+                     range: str | None = None):
+    """"dead", "monosemantic" or "polysemantic" for each neuron (row of W): a list of hidden strings.
+    See :func:`neuron_feature_counts` for when a feature counts."""
+    counts = neuron_feature_counts(W, threshold, floor, range)
 
     def name(count):
         return "dead" if count == 0 else "monosemantic" if count == 1 else "polysemantic"
@@ -96,9 +126,10 @@ def classify_neurons(W, threshold: float = DEFAULT_NEURON_THRESHOLD):
     return [name(c) for c in counts]
 
 
-def count_neurons(W, threshold: float = DEFAULT_NEURON_THRESHOLD) -> dict[str, int]:
+def count_neurons(W, threshold: float = DEFAULT_NEURON_THRESHOLD, floor: float = DEFAULT_NEURON_FLOOR,
+                  range: str | None = None) -> dict[str, int]:
     """How many neurons of W (hidden, features) are dead, monosemantic and polysemantic."""
-    counts = neuron_feature_counts(W, threshold)
+    counts = neuron_feature_counts(W, threshold, floor, range)
     if counts.ndim != 1:
         raise ValueError("count_neurons takes one W (hidden, features) or one model")
     return {"dead": int(np.sum(counts == 0)), "monosemantic": int(np.sum(counts == 1)),

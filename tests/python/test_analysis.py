@@ -8,9 +8,10 @@ import tms
 def reference(W):
     G = W.T @ W
     norms = np.linalg.norm(W, axis=0)
-    safe = np.where(np.diag(G) > 0, np.diag(G), 1)
-    interference = np.where(np.diag(G) > 0, ((G ** 2).sum(axis=1) - np.diag(G) ** 2) / safe, 0)
-    dims = np.where(np.diag(G) > 0, np.diag(G) ** 2 / np.where((G ** 2).sum(axis=1) > 0, (G ** 2).sum(axis=1), 1), 0)
+    represented = norms > 0.5  # superposition and dimensionality are NaN for the others
+    safe = np.where(represented, np.diag(G), 1)
+    interference = np.where(represented, ((G ** 2).sum(axis=1) - np.diag(G) ** 2) / safe, np.nan)
+    dims = np.where(represented, np.diag(G) ** 2 / np.where((G ** 2).sum(axis=1) > 0, (G ** 2).sum(axis=1), 1), np.nan)
     return G, norms, interference, dims
 
 
@@ -36,22 +37,24 @@ def test_models_and_stacks():
     assert tms.gram(stack).shape == (3, 6, 6)
     assert tms.represented_features(stack).shape == (3,)
     abs_model = tms.AbsValueModel(5, 3, seed=0)
-    np.testing.assert_array_equal(tms.gram(abs_model), tms.gram(abs_model.W1))
+    effective = abs_model.W1 * np.linalg.norm(abs_model.W2, axis=0)[:, None]
+    np.testing.assert_allclose(tms.gram(abs_model), effective.T @ effective, rtol=1e-5)
+    # The rescaling symmetry (row j of W1 times c, column j of W2 over c) changes no analysis of the model.
+    norms = tms.feature_norms(abs_model)
+    abs_model.W1[0] *= 10
+    abs_model.W2[:, 0] /= 10
+    np.testing.assert_allclose(tms.feature_norms(abs_model), norms, rtol=1e-5)
 
 
 def test_neurons():
-    W = np.array([[1.0, 0.0, 0.0], [0.5, 0.6, 0.0], [0.0, 0.0, 0.05]])
-    assert list(tms.neuron_feature_counts(W)) == [1, 2, 0]
-    assert tms.classify_neurons(W) == ["monosemantic", "polysemantic", "dead"]
-    assert tms.count_neurons(W) == {"dead": 1, "monosemantic": 1, "polysemantic": 1}
-    assert tms.count_neurons(W, threshold=0.01)["dead"] == 0
+    # Judged per neuron: row 1's weights are small but its own; row 2 is below the floor; row 3 cannot fire on x >= 0.
+    W = np.array([[10.0, 0.0, 0.0], [0.5, 0.6, 0.0], [0.0, 0.0, 0.05], [-1.0, -2.0, 0.0]])
+    assert list(tms.neuron_feature_counts(W)) == [1, 2, 0, 0]
+    assert tms.classify_neurons(W) == ["monosemantic", "polysemantic", "dead", "dead"]
+    assert tms.count_neurons(W) == {"dead": 2, "monosemantic": 1, "polysemantic": 1}
+    assert tms.count_neurons(W, floor=0.01)["dead"] == 1
+    assert tms.classify_neurons(W, range="symmetric")[3] == "polysemantic"
     with pytest.raises(ValueError, match="threshold"):
         tms.count_neurons(W, threshold=2)
-
-
-def test_bad_W():
-    with pytest.raises(ValueError, match=r"shape \(hidden, features\)"):
-        tms.gram(np.zeros(4))
-    with pytest.raises(ValueError, match="numeric"):
-        tms.gram(np.array([["a"]]))
-    assert tms.gram([[1, 2]]).dtype == np.float64  # integers and lists convert to float64
+    with pytest.raises(ValueError, match="range"):
+        tms.count_neurons(W, range="positive")

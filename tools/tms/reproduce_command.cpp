@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "reproduce.hpp"
 
@@ -26,6 +27,7 @@ void run(const ReproduceArguments& a) {
         throw std::invalid_argument("--best-of: must be at least 1, got " + std::to_string(a.best_of));
     if (a.steps == 0 || a.steps < -1)
         throw std::invalid_argument("--steps: must be at least 1, got " + std::to_string(a.steps));
+    require_thread_count(a.threads, "--threads");
     ReproduceOptions options;
     options.out = a.out;
     options.quick = a.quick;

@@ -88,8 +88,9 @@ namespace detail {
         const TrainReport report = train(model, data, VectorX<float>::Ones(n), options);
         result.final_loss = report.final_loss;
         result.steps_completed = report.steps_completed;
-        result.late_improvement = late_improvement(report.loss_history, steps);
-        result.converged = result.late_improvement < converged_improvement;
+        const LateImprovement late = late_improvement(report.loss_history, steps);
+        result.late_improvement = late.relative;
+        result.converged = late.converged();
     } catch (const divergence_error& e) {
         result.diverged = true;
         result.error = e.what();
