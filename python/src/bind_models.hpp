@@ -248,7 +248,8 @@ public:
     void run(StopFlag& flag) override {
         auto& trainer = *trainer_;
         if (!resume_.empty()) load_checkpoint(resume_, trainer);
-        if (snapshot_every_ > 0 && trainer.step() % snapshot_every_ == 0) snapshot(trainer.step());
+        // The Trainer calls the callback itself before the first step of a fresh run; a resumed run starts later.
+        if (snapshot_every_ > 0 && trainer.step() != 0 && trainer.step() % snapshot_every_ == 0) snapshot(trainer.step());
         const auto callback = [&](const TrainingProgress& progress, const Model&) -> bool {
             if (snapshot_every_ > 0 && progress.step % snapshot_every_ == 0) snapshot(progress.step);
             if (checkpoint_every_ > 0 && progress.step % checkpoint_every_ == 0) save_checkpoint(checkpoint_, trainer);

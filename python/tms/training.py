@@ -228,7 +228,8 @@ def train(model: Model, *, probability=0.01, importance=1.0, sampler=None, steps
         If K > 0, ``result.snapshots`` holds the feature weights at steps 0, K, 2K, ... as one array of shape
         (snapshots, hidden, features).
     callback : callable, optional
-        ``callback(info)`` every ``callback_every`` steps (default 1 when given) with a dict of ``step``,
+        ``callback(info)`` before the first step (``loss`` NaN) and every ``callback_every`` steps (default 1 when
+        given) with a dict of ``step``,
         ``total_steps``, ``loss``, ``learning_rate`` and ``model`` (current weights); returning False stops
         training. It runs with the GIL, so keep ``callback_every`` large for speed.
     checkpoint : path, optional

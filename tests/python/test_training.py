@@ -66,7 +66,8 @@ def test_snapshots_and_callback():
     assert result.snapshots.shape == (5, 2, 6) and result.snapshots.dtype == np.float32
     assert list(result.snapshot_steps) == [0, 25, 50, 75, 100]
     assert np.array_equal(result.snapshots[0], initial) and np.array_equal(result.snapshots[-1], model.W)
-    assert [s for s, _ in seen] == [50, 100]
+    assert [s for s, _ in seen] == [0, 50, 100]  # before the first step (loss NaN), then every 50
+    assert np.isnan(seen[0][1])
 
 
 def test_callback_can_stop_and_its_exception_propagates():
