@@ -89,7 +89,9 @@ template <toy_model... Models, feature_sampler... Samplers>
 
     std::vector<std::exception_ptr> errors(work.size());
     parallel_for(static_cast<Index>(work.size()), threads, [&](Index i) {
-        const auto [collection, k] = work[static_cast<std::size_t>(i)];
+        // Plain variables, not a structured binding: Clang 14 (the fuzzers' compiler) cannot capture those.
+        const std::size_t collection = work[static_cast<std::size_t>(i)].first;
+        const std::size_t k = work[static_cast<std::size_t>(i)].second;
         try {
             [&]<std::size_t... C>(std::index_sequence<C...>) {
                 ((collection == C ? detail::train_job(std::get<C>(jobs)[k], std::get<C>(slots)[k]) : void()), ...);
