@@ -4,6 +4,8 @@
 
 #include <tms/experiments/computation.hpp>
 
+#include "../support/claim_checks.hpp"
+
 namespace ex = tms::experiments;
 
 TEST_CASE("computation: every claim fails on untrained weights, and says what it measured") {
@@ -11,12 +13,5 @@ TEST_CASE("computation: every claim fails on untrained weights, and says what it
     settings.control = ex::Control::untrained;
     const auto claims = ex::claims(ex::run_computation(ex::ComputationConfig{}, settings));
     REQUIRE_FALSE(claims.empty());
-    for (const ex::Claim& claim : claims) {
-        CAPTURE(claim.id);
-        CAPTURE(claim.measured);
-        CHECK_FALSE(claim.holds);
-        CHECK_FALSE(claim.text.empty());
-        CHECK_FALSE(claim.measured.empty());
-        CHECK(claim.id.rfind("abs_value.", 0) == 0);
-    }
+    tms_test::check_every_claim_fails(claims, "abs_value.");
 }

@@ -5,6 +5,8 @@
 
 #include <tms/experiments/correlated_features.hpp>
 
+#include "../support/claim_checks.hpp"
+
 namespace ex = tms::experiments;
 
 TEST_CASE("correlated_features: every claim fails on untrained weights, and says what it measured") {
@@ -18,12 +20,5 @@ TEST_CASE("correlated_features: every claim fails on untrained weights, and says
     CHECK(results.sparse_correlated.point.model.steps_completed == 0);
     const auto claims = ex::claims(results);
     REQUIRE(claims.size() == 4);
-    for (const ex::Claim& claim : claims) {
-        CAPTURE(claim.id);
-        CAPTURE(claim.measured);
-        CHECK_FALSE(claim.holds);
-        CHECK_FALSE(claim.text.empty());
-        CHECK_FALSE(claim.measured.empty());
-        CHECK(claim.id.rfind("correlated_features.", 0) == 0);
-    }
+    tms_test::check_every_claim_fails(claims, "correlated_features.");
 }

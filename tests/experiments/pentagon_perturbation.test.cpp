@@ -5,6 +5,8 @@
 
 #include <tms/experiments/pentagon_perturbation.hpp>
 
+#include "../support/claim_checks.hpp"
+
 namespace ex = tms::experiments;
 
 TEST_CASE("pentagon_perturbation: every claim fails on untrained weights, and says what it measured") {
@@ -12,14 +14,7 @@ TEST_CASE("pentagon_perturbation: every claim fails on untrained weights, and sa
     settings.control = ex::Control::untrained;
     const auto claims = ex::claims(ex::run_pentagon_perturbation(ex::PentagonPerturbationConfig{}, settings));
     REQUIRE(claims.size() == 3);
-    for (const ex::Claim& claim : claims) {
-        CAPTURE(claim.id);
-        CAPTURE(claim.measured);
-        CHECK_FALSE(claim.holds);
-        CHECK_FALSE(claim.text.empty());
-        CHECK_FALSE(claim.measured.empty());
-        CHECK(claim.id.rfind("pentagon_perturbation.", 0) == 0);
-    }
+    tms_test::check_every_claim_fails(claims, "pentagon_perturbation.");
 }
 
 TEST_CASE("pentagon_perturbation: a factor the claims read but the run lacks gives a failing claim") {

@@ -7,6 +7,8 @@
 
 #include <tms/experiments/phase_diagram.hpp>
 
+#include "../support/claim_checks.hpp"
+
 namespace ex = tms::experiments;
 
 TEST_CASE("phase_diagram: log-spaced axes from end to end; an even count keeps r = 1 off the grid") {
@@ -39,12 +41,5 @@ TEST_CASE("phase_diagram: every claim fails on untrained weights, and says what 
     settings.control = ex::Control::untrained;
     const auto claims = ex::claims(ex::run_phase_diagram(ex::PhaseDiagramConfig{}, settings));
     REQUIRE(claims.size() == 2);
-    for (const ex::Claim& claim : claims) {
-        CAPTURE(claim.id);
-        CAPTURE(claim.measured);
-        CHECK_FALSE(claim.holds);
-        CHECK_FALSE(claim.text.empty());
-        CHECK_FALSE(claim.measured.empty());
-        CHECK(claim.id.rfind("phase_diagram.", 0) == 0);
-    }
+    tms_test::check_every_claim_fails(claims, "phase_diagram.");
 }

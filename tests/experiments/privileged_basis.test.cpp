@@ -4,6 +4,8 @@
 
 #include <tms/experiments/privileged_basis.hpp>
 
+#include "../support/claim_checks.hpp"
+
 namespace ex = tms::experiments;
 
 TEST_CASE("privileged_basis: every claim fails on untrained weights, and says what it measured") {
@@ -11,14 +13,7 @@ TEST_CASE("privileged_basis: every claim fails on untrained weights, and says wh
     settings.control = ex::Control::untrained;
     const auto claims = ex::claims(ex::run_privileged_basis(ex::PrivilegedBasisConfig{}, settings));
     REQUIRE_FALSE(claims.empty());
-    for (const ex::Claim& claim : claims) {
-        CAPTURE(claim.id);
-        CAPTURE(claim.measured);
-        CHECK_FALSE(claim.holds);
-        CHECK_FALSE(claim.text.empty());
-        CHECK_FALSE(claim.measured.empty());
-        CHECK(claim.id.rfind("relu_hidden.", 0) == 0);
-    }
+    tms_test::check_every_claim_fails(claims, "relu_hidden.");
 }
 
 namespace {

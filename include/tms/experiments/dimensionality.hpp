@@ -18,19 +18,11 @@ namespace tms {
 inline namespace TMS_ARCH_NAMESPACE {
 namespace experiments {
 
-/// \p count presence probabilities from 1 down to \p sparsest, evenly spaced in log(1 − S).
-[[nodiscard]] inline std::vector<double> log_spaced_probabilities(double sparsest, int count) {
-    std::vector<double> out;
-    for (int k = 0; k < count; ++k)
-        out.push_back(std::pow(sparsest, static_cast<double>(k) / static_cast<double>(count - 1)));
-    return out;
-}
-
 struct DimensionalityConfig {
     Index features = 100;
     Index hidden = 20;
     /// 31 sparsities from 1 to 0.02, log-spaced, so plateaus show as runs of points.
-    std::vector<double> probabilities = log_spaced_probabilities(0.02, 31);
+    std::vector<double> probabilities = log_spaced(1.0, 0.02, 31);
     /// Half-width of the windows around the reference fractions.
     double window = 0.02;
     /// Largest m/‖W‖²_F at the sparsest point.

@@ -73,6 +73,17 @@ struct Claim {
     bool converged = true;
 };
 
+/// \p count values from \p low to \p high (either may be the larger), equally spaced in log (just \p low for a
+/// count of 1): the sparsity and importance axes of the experiments.
+[[nodiscard]] inline std::vector<double> log_spaced(double low, double high, Index count) {
+    std::vector<double> values;
+    for (Index k = 0; k < count; ++k)
+        values.push_back(count == 1 ? low
+                                    : std::exp(std::log(low) + (std::log(high) - std::log(low)) * static_cast<double>(k) /
+                                                                   static_cast<double>(count - 1)));
+    return values;
+}
+
 /// One trained point of an experiment: the sparsity it stands for and the model that represents it.
 struct Point {
     /// The nominal presence probability 1 − S of this point (what the claims read).

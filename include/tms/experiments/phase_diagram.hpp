@@ -48,16 +48,6 @@ struct PhaseDiagramConfig {
     }
 };
 
-/// \p count values from \p low to \p high, equally spaced in log (just \p low for a count of 1).
-[[nodiscard]] inline std::vector<double> log_spaced(double low, double high, Index count) {
-    std::vector<double> values;
-    for (Index k = 0; k < count; ++k)
-        values.push_back(count == 1 ? low
-                                    : std::exp(std::log(low) + (std::log(high) - std::log(low)) * static_cast<double>(k) /
-                                                                   static_cast<double>(count - 1)));
-    return values;
-}
-
 /// One trained cell: its nominal r and density, the model, and the phase classify_extra_feature gives it.
 struct PhaseCell {
     double extra_importance = 1.0;
