@@ -19,6 +19,7 @@ inline constexpr std::int64_t max_batch = std::int64_t{1} << 20;   ///< batch si
 inline constexpr std::int64_t max_batch_elements = std::int64_t{1} << 28;  ///< batch·n (a dense batch ≈ 1 GiB)
 inline constexpr std::int64_t max_steps = 1'000'000'000'000;      ///< 10^12 training steps
 inline constexpr std::int64_t max_loss_records = 10'000'000;      ///< steps / log_every
+inline constexpr std::int64_t max_snapshot_values = std::int64_t{1} << 26;  ///< snapshots·n·m of one model (≈ 256 MiB in float)
 inline constexpr std::int64_t max_models = 100'000;               ///< models of one `tms train` (probabilities × instances)
 inline constexpr std::int64_t max_configs = 100'000;              ///< configurations of one grid
 inline constexpr std::uint64_t max_grid_bytes = std::uint64_t{1} << 24;  ///< a grid file (16 MiB)

@@ -1,18 +1,22 @@
 // `tms train`: train one model per (probability, instance) and print them, as a table or as JSON lines.
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <tms/io/checkpoint.hpp>
+#include <tms/io/model_file.hpp>
+#include <tms/io/npy.hpp>
 #include <tms/tms.hpp>
 
 #include "arguments.hpp"
@@ -49,7 +53,36 @@ struct TrainArguments {
     std::string checkpoint;  // save the trainer's state here every checkpoint_every steps and at the end
     std::int64_t checkpoint_every = 0;
     std::string resume;  // start from this checkpoint
+    bool probability_given = false;
+    std::string feature_probabilities;  // one probability per feature (one model per instance)
+    std::string correlated_sets;        // COUNTxSIZE[@P]: sets whose members occur together
+    std::string anticorrelated_sets;    // COUNTxSIZE[@P]: sets of which at most one member occurs
+    std::string out;                    // the final weights (and the snapshots) as .npz ({} per model)
+    std::int64_t snapshot_every = 0;    // W at steps 0, K, 2K, ... into the --out archive
 };
+
+/// The data of one model: its feature sampler's description and how the report names it.
+struct DataSpec {
+    double probability = std::nan("");      ///< the --probability entry; NaN with --feature-probabilities
+    VectorX<double> feature_probabilities;  ///< with --feature-probabilities: p_i, one per feature
+    std::vector<FeatureSet> sets;           ///< correlated and anticorrelated sets, on the first features
+};
+
+/// The sampler of \p data for \p Scalar, in the value range of \p Model's task: a SparseFeatureSampler, or a
+/// CorrelatedFeatureSampler when there are sets. \p f is called with it.
+template <class Model, class F>
+decltype(auto) with_sampler(const DataSpec& data, Index features, F&& f) {
+    using Scalar = typename Model::Scalar;
+    const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
+    if (!data.sets.empty()) {
+        Index in_sets = 0;
+        for (const FeatureSet& set : data.sets) in_sets += set.size;
+        const CorrelatedFeatureSampler<Scalar> sampler(data.sets, features - in_sets, data.probability, range);
+        return f(sampler);
+    }
+    if (data.feature_probabilities.size() > 0) return f(SparseFeatureSampler<Scalar>(data.feature_probabilities, range));
+    return f(SparseFeatureSampler<Scalar>(features, data.probability, range));
+}
 
 /// \p pattern for model \p k: "{}" replaced by k (required when several models are trained).
 std::string model_path(const std::string& pattern, Index k) {
@@ -93,18 +126,17 @@ struct Rendered {
     std::string divergence;  ///< empty: trained; else one line naming p, seed, step and the last finite loss
 };
 
-template <class Model>
-Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, const TrainOptions& base, double p,
-                   std::uint64_t seed, Index k) {
+template <class Model, class Sampler>
+Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, const TrainOptions& base,
+                   const DataSpec& spec, const Sampler& data, std::uint64_t seed, Index k) {
     using Scalar = typename Model::Scalar;
+    const double p = spec.probability;
     Model model(a.features, a.hidden);
     initialize(model, seed);
-    const SparseFeatureSampler<Scalar> data(a.features, p, Model::absolute_value_task ? FeatureRange::symmetric
-                                                                                      : FeatureRange::unit);
     TrainOptions options = base;
     options.seed = seed;
     const VectorX<Scalar> weights = importance.cast<Scalar>();
-    Trainer<Model, SparseFeatureSampler<Scalar>> trainer(model, data, weights, options);
+    Trainer<Model, Sampler> trainer(model, data, weights, options);
     if (!a.resume.empty()) {
         const std::string path = model_path(a.resume, k);
         try {
@@ -114,6 +146,8 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
         }
     }
     const std::string checkpoint = a.checkpoint.empty() ? std::string() : model_path(a.checkpoint, k);
+    std::vector<MatrixX<Scalar>> snapshots;  // the feature weights (W, or W1) at snapshot_steps
+    std::vector<std::int64_t> snapshot_steps;
     // The callback runs every step (unpacking the weights costs n·m, a small fraction of a step's batch·n·m) so
     // that a divergence can be reported with the last finite loss.
     double last_finite_loss = std::nan("");
@@ -121,15 +155,24 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
     TrainReport report;
     std::string divergence;
     try {
-        report = trainer.run([&](const TrainingProgress& progress, const Model&) {
+        report = trainer.run([&](const TrainingProgress& progress, const Model& current) {
             last_finite_loss = progress.loss;
             last_finite_step = progress.step;
             if (!checkpoint.empty() && progress.step % a.checkpoint_every == 0) save_checkpoint(checkpoint, trainer);
+            if (a.snapshot_every > 0 && progress.step % a.snapshot_every == 0) {
+                snapshots.emplace_back(current.feature_weights());
+                snapshot_steps.push_back(progress.step);
+            }
         });
     } catch (const divergence_error&) {
         // The trainer restored the last finite weights: they are reported below like any model's, marked.
         std::ostringstream message;
-        message << "model " << k << " (p " << p << ", seed " << seed << ") diverged at step " << trainer.step() + 1;
+        message << "model " << k << " (";
+        if (std::isnan(p))
+            message << "--feature-probabilities";
+        else
+            message << "p " << p;
+        message << ", seed " << seed << ") diverged at step " << trainer.step() + 1;
         if (std::isnan(last_finite_loss))
             message << " (no finite step before it)";
         else
@@ -140,6 +183,14 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
         report.final_loss = std::nan("");
     }
     if (!checkpoint.empty() && divergence.empty()) save_checkpoint(checkpoint, trainer);
+    if (!a.out.empty()) {
+        NpzWriter archive = model_archive(model, importance, data.probabilities());
+        if (!snapshots.empty()) {
+            archive.add_npy("snapshots", stacked_to_npy(snapshots));
+            archive.add_npy("snapshot_steps", to_npy(snapshot_steps));
+        }
+        write_file_atomically(model_path(a.out, k), archive.bytes());
+    }
     const auto norms = feature_norms(model);
     const auto interference = superposition(model);
     const Index represented = represented_features(model);
@@ -148,7 +199,11 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
     out["model"] = std::string(Model::kind_name);
     out["n"] = a.features;
     out["m"] = a.hidden;
-    out["probability"] = p;
+    out["probability"] = detail::json_double(p);
+    if (spec.feature_probabilities.size() > 0 || !spec.sets.empty())
+        out["feature_probabilities"] = detail::json_vector(data.probabilities());
+    if (!a.correlated_sets.empty()) out["correlated_sets"] = a.correlated_sets;
+    if (!a.anticorrelated_sets.empty()) out["anticorrelated_sets"] = a.anticorrelated_sets;
     out["seed"] = seed;
     out["steps"] = trainer.step();
     out["batch"] = a.batch;
@@ -174,6 +229,7 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
     out["feature_norms"] = detail::json_vector(norms);
     out["superposition"] = detail::json_vector(interference);
     out["represented"] = represented;
+    out["dimensionality"] = detail::json_vector(feature_dimensionality(model));
     if constexpr (!Model::Spec::HiddenActivation::is_identity) {
         const NeuronCounts neurons = count_neurons(model);
         out["neurons"] = {{"dead", neurons.dead},
@@ -186,7 +242,12 @@ Rendered train_one(const TrainArguments& a, const VectorX<double>& importance, c
     out["seconds"] = report.seconds;
 
     std::ostringstream row;
-    row << std::left << std::setw(12) << Model::kind_name << std::right << std::setw(10) << p << std::setw(6) << seed
+    row << std::left << std::setw(12) << Model::kind_name << std::right << std::setw(10);
+    if (std::isnan(p))
+        row << "p_i";
+    else
+        row << p;
+    row << std::setw(6) << seed
         << std::setw(14) << std::setprecision(6);
     if (divergence.empty())
         row << report.final_loss;
@@ -219,8 +280,69 @@ void run_train(TrainArguments& a) {
         throw std::invalid_argument("--lr: must be finite and positive, got " + detail::format_number(a.learning_rate));
     if (a.log_every < 1)
         throw std::invalid_argument("--log-every: must be at least 1, got " + std::to_string(a.log_every));
-    const std::vector<double> probabilities = parse_probabilities(a.probability, "--probability");
+    if (!a.feature_probabilities.empty() && a.probability_given)
+        throw std::invalid_argument("--feature-probabilities: give either it (one probability per feature) or "
+                                    "--probability (one model per value), not both");
+    if (!a.feature_probabilities.empty() && !(a.correlated_sets.empty() && a.anticorrelated_sets.empty()))
+        throw std::invalid_argument("--feature-probabilities: cannot be combined with --correlated-sets or "
+                                    "--anticorrelated-sets (their sets take the --probability of the model)");
+    // One data description per entry of --probability, or the single one of --feature-probabilities.
+    std::vector<DataSpec> data_specs;
+    if (!a.feature_probabilities.empty()) {
+        const std::vector<double> values = parse_probabilities(a.feature_probabilities, "--feature-probabilities");
+        if (static_cast<Index>(values.size()) != a.features)
+            throw std::invalid_argument("--feature-probabilities: " + std::to_string(values.size()) +
+                                        " values given but --features is " + std::to_string(a.features));
+        DataSpec spec;
+        spec.feature_probabilities = Eigen::Map<const VectorX<double>>(values.data(), a.features);
+        data_specs.push_back(std::move(spec));
+    } else {
+        for (const double p : parse_probabilities(a.probability, "--probability")) {
+            DataSpec spec;
+            spec.probability = p;
+            // Without @P a set's members take the model's probability p.
+            if (!a.correlated_sets.empty())
+                spec.sets = parse_feature_sets(a.correlated_sets, SetCorrelation::correlated, p, "--correlated-sets");
+            if (!a.anticorrelated_sets.empty()) {
+                const std::vector<FeatureSet> anti =
+                    parse_feature_sets(a.anticorrelated_sets, SetCorrelation::anticorrelated, p, "--anticorrelated-sets");
+                spec.sets.insert(spec.sets.end(), anti.begin(), anti.end());
+            }
+            Index in_sets = 0;
+            for (const FeatureSet& set : spec.sets) in_sets += set.size;
+            if (in_sets > a.features)
+                throw std::invalid_argument("--correlated-sets/--anticorrelated-sets: the sets hold " +
+                                            std::to_string(in_sets) + " features but --features is " +
+                                            std::to_string(a.features));
+            if (!spec.sets.empty()) {
+                // Checks each set's probability now (an anticorrelated set of k members needs k·p <= 1), before
+                // anything trains or any file is written.
+                try {
+                    (void)CorrelatedFeatureSampler<double>(spec.sets, a.features - in_sets, p);
+                } catch (const std::invalid_argument& e) {
+                    throw std::invalid_argument(std::string(a.anticorrelated_sets.empty() ? "--correlated-sets"
+                                                                                          : "--anticorrelated-sets") +
+                                                ": " + e.what());
+                }
+            }
+            data_specs.push_back(std::move(spec));
+        }
+    }
     const VectorX<double> importance = parse_importance(a.importance, a.features, "--importance");
+    if (!a.out.empty()) {
+        const std::filesystem::path directory = std::filesystem::path(a.out).parent_path();
+        std::error_code error;
+        if (!directory.empty() && !std::filesystem::is_directory(directory, error))
+            throw std::invalid_argument("--out: '" + directory.string() + "' is not a directory (in '" + a.out + "')");
+    }
+    if (a.snapshot_every < 0)
+        throw std::invalid_argument("--snapshot-every: must be at least 1, got " + std::to_string(a.snapshot_every));
+    if (a.snapshot_every > 0) {
+        if (a.out.empty()) throw std::invalid_argument("--snapshot-every: needs --out FILE.npz to write the snapshots to");
+        limits::require_at_most((a.steps / a.snapshot_every + 1) * a.features * a.hidden, limits::max_snapshot_values,
+                                "--steps / --snapshot-every x --features x --hidden",
+                                "snapshot values kept per model; raise --snapshot-every");
+    }
 
     TrainOptions options;
     options.steps = a.steps;
@@ -244,10 +366,10 @@ void run_train(TrainArguments& a) {
     validate(options);
 
     // Model k = (probability index, instance); instance i of base seed s uses seed s + i.
-    const auto count = static_cast<Index>(probabilities.size()) * a.instances;
+    const auto count = static_cast<Index>(data_specs.size()) * a.instances;
     limits::require_at_most(count, limits::max_models, "--probability x --instances", "models of one run");
     for (const auto& [option, value] : {std::pair<const char*, const std::string&>{"--checkpoint", a.checkpoint},
-                                        {"--resume", a.resume}})
+                                        {"--resume", a.resume}, {"--out", a.out}})
         if (count > 1 && !value.empty() && value.find("{}") == std::string::npos)
             throw std::invalid_argument(std::string(option) + ": '" + value + "' must contain {} (replaced by the model index) when " +
                                         std::to_string(count) + " models are trained");
@@ -255,9 +377,11 @@ void run_train(TrainArguments& a) {
     const Precision precision = a.double_precision ? Precision::double_ : Precision::single;
     with_model_type(kind, precision, [&]<class Model>(std::type_identity<Model>) {
         parallel_for(count, a.threads, [&](Index k) {
-            const double p = probabilities[static_cast<std::size_t>(k / a.instances)];
+            const DataSpec& spec = data_specs[static_cast<std::size_t>(k / a.instances)];
             const std::uint64_t seed = a.seed + static_cast<std::uint64_t>(k % a.instances);
-            rendered[static_cast<std::size_t>(k)] = train_one<Model>(a, importance, options, p, seed, k);
+            rendered[static_cast<std::size_t>(k)] = with_sampler<Model>(spec, a.features, [&](const auto& sampler) {
+                return train_one<Model>(a, importance, options, spec, sampler, seed, k);
+            });
         });
     });
     std::size_t diverged = 0;
@@ -293,8 +417,17 @@ void add_train_command(CLI::App& app) {
     command->add_option("--hidden,-m", a.hidden, "hidden dimensions m")->capture_default_str();
     command->add_option("--importance", a.importance, "ratio r for I_i = r^i, or n comma-separated values")
         ->capture_default_str();
-    command->add_option("--probability,-p", a.probability, "feature probability 1 - S; a comma list trains one model each")
-        ->capture_default_str();
+    auto* probability =
+        command->add_option("--probability,-p", a.probability, "feature probability 1 - S; a comma list trains one model each")
+            ->capture_default_str();
+    command->add_option("--feature-probabilities", a.feature_probabilities,
+                        "one probability per feature, comma-separated (n values; instead of --probability)");
+    command->add_option("--correlated-sets", a.correlated_sets,
+                        "COUNTxSIZE[@P]: COUNT sets of SIZE features that occur all together or not at all, on the "
+                        "first features (P: their marginal probability, default --probability)");
+    command->add_option("--anticorrelated-sets", a.anticorrelated_sets,
+                        "COUNTxSIZE[@P]: COUNT sets of SIZE features of which at most one occurs (after the "
+                        "correlated sets)");
     command->add_option("--instances", a.instances, "seeds per probability (seed, seed+1, ...)")->capture_default_str();
     command->add_option("--steps", a.steps, "training steps")->capture_default_str();
     command->add_option("--batch", a.batch, "batch size")->capture_default_str();
@@ -314,7 +447,13 @@ void add_train_command(CLI::App& app) {
                         "several models FILE must contain {}, replaced by the model index");
     command->add_option("--checkpoint-every", a.checkpoint_every, "steps between checkpoints");
     command->add_option("--resume", a.resume, "continue from the checkpoint FILE ({} as for --checkpoint)");
-    command->callback([arguments, weight_decay, momentum] {
+    command->add_option("--out", a.out,
+                        "write the final model to FILE.npz (tms::save_model's layout; {} as for --checkpoint)");
+    command->add_option("--snapshot-every", a.snapshot_every,
+                        "also write W at steps 0, K, 2K, ... to the --out archive (snapshots [count, m, n], "
+                        "snapshot_steps)");
+    command->callback([arguments, weight_decay, momentum, probability] {
+        arguments->probability_given = probability->count() > 0;
         arguments->weight_decay_given = weight_decay->count() > 0;
         arguments->momentum_given = momentum->count() > 0;
         run_train(*arguments);

@@ -106,11 +106,13 @@ template <real_scalar Scalar>
 
 }  // namespace detail
 
-/// The .npz bytes of \p model with its task (see the file comment for the members).
+/// The .npz archive of \p model with its task (see the file comment for the members), still open for more members:
+/// `tms train --out` adds the weights over training ("snapshots", "snapshot_steps") before taking its bytes().
+/// load_model reads the members above and ignores any others.
 /// \throws std::invalid_argument if \p importance or \p probabilities do not have one entry per feature.
 template <toy_model Model, class Importance, class Probabilities>
-[[nodiscard]] std::string model_to_npz(const Model& model, const Eigen::MatrixBase<Importance>& importance,
-                                       const Eigen::MatrixBase<Probabilities>& probabilities) {
+[[nodiscard]] NpzWriter model_archive(const Model& model, const Eigen::MatrixBase<Importance>& importance,
+                                      const Eigen::MatrixBase<Probabilities>& probabilities) {
     using Scalar = typename Model::Scalar;
     model.check_consistent();
     detail::require(importance.size() == model.features(), "save_model: importance has ", importance.size(),
@@ -131,7 +133,14 @@ template <toy_model Model, class Importance, class Probabilities>
     out.add("b", model.b());
     out.add("importance", VectorX<Scalar>(importance.template cast<Scalar>()));
     out.add("probability", VectorX<Scalar>(probabilities.template cast<Scalar>()));
-    return out.bytes();
+    return out;
+}
+
+/// The .npz bytes of \p model with its task: model_archive(...).bytes().
+template <toy_model Model, class Importance, class Probabilities>
+[[nodiscard]] std::string model_to_npz(const Model& model, const Eigen::MatrixBase<Importance>& importance,
+                                       const Eigen::MatrixBase<Probabilities>& probabilities) {
+    return model_archive(model, importance, probabilities).bytes();
 }
 
 /// Saves \p model, \p importance and \p probabilities (one per feature) to \p path atomically.

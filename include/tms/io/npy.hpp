@@ -334,6 +334,32 @@ template <class Derived>
     return detail::npy_file(detail::npy_descr<Scalar>(), shape, detail::npy_data(m));
 }
 
+/// The .npy bytes of a 1-D int64 array ('<i8'), e.g. the training steps of snapshots.
+[[nodiscard]] inline std::string to_npy(const std::vector<std::int64_t>& values) {
+    std::string data;
+    data.reserve(values.size() * sizeof(std::int64_t));
+    for (const std::int64_t value : values) detail::put_le<std::int64_t>(data, value);
+    return detail::npy_file("<i8", {values.size()}, data);
+}
+
+/// The .npy bytes of equally sized matrices stacked along a new first axis: shape (count, rows, cols), C order, as
+/// `np.stack(matrices)` (e.g. W over training, one matrix per snapshot).
+/// \throws std::invalid_argument if \p matrices is empty or their sizes differ.
+template <real_scalar Scalar>
+[[nodiscard]] std::string stacked_to_npy(const std::vector<MatrixX<Scalar>>& matrices) {
+    detail::require(!matrices.empty(), "stacked_to_npy: no matrices to stack");
+    const Index rows = matrices.front().rows(), cols = matrices.front().cols();
+    std::string data;
+    data.reserve(matrices.size() * static_cast<std::size_t>(rows * cols) * sizeof(Scalar));
+    for (const MatrixX<Scalar>& m : matrices) {
+        detail::require(m.rows() == rows && m.cols() == cols, "stacked_to_npy: a ", m.rows(), "x", m.cols(),
+                        " matrix among ", rows, "x", cols, " ones");
+        data += detail::npy_data(m);
+    }
+    return detail::npy_file(detail::npy_descr<Scalar>(),
+                            {matrices.size(), static_cast<std::uint64_t>(rows), static_cast<std::uint64_t>(cols)}, data);
+}
+
 /// Saves \p m to \p path as a .npy file (atomically: see write_file_atomically).
 /// \throws std::system_error if the file cannot be written.
 template <class Derived>
