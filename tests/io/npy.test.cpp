@@ -9,6 +9,7 @@
 #include <limits>
 #include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,26 @@ TEST_CASE("the file is C order: row i of the matrix is row i of the array on dis
     CHECK(bytes.substr(header.data_offset) == raw<double>({1, 2, 3, 4, 5, 6}));
     CHECK(bytes.substr(0, header.data_offset).find("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }") !=
           std::string::npos);
+}
+
+TEST_CASE("stacked_to_npy stacks matrices along a new first axis (np.stack); to_npy writes int64 steps") {
+    Eigen::MatrixXf first(2, 3), second(2, 3);
+    first << 1, 2, 3, 4, 5, 6;
+    second << 7, 8, 9, 10, 11, 12;
+    const std::string bytes = tms::stacked_to_npy<float>({first, second});
+    const tms::NpyHeader header = tms::parse_npy_header(bytes);
+    CHECK(header.descr == "<f4");
+    CHECK(header.shape == std::vector<std::uint64_t>{2, 2, 3});
+    CHECK(bytes.substr(header.data_offset) == raw<float>({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+    CHECK_THROWS_WITH_AS(static_cast<void>(tms::stacked_to_npy<float>({first, Eigen::MatrixXf(3, 2)})),
+                         doctest::Contains("a 3x2 matrix among 2x3 ones"), std::invalid_argument);
+    CHECK_THROWS_AS(static_cast<void>(tms::stacked_to_npy<float>({})), std::invalid_argument);
+
+    const std::string steps = tms::to_npy(std::vector<std::int64_t>{0, 25, -1});
+    const tms::NpyHeader steps_header = tms::parse_npy_header(steps);
+    CHECK(steps_header.descr == "<i8");
+    CHECK(steps_header.shape == std::vector<std::uint64_t>{3});
+    CHECK(steps.substr(steps_header.data_offset) == raw<std::int64_t>({0, 25, -1}));
 }
 
 TEST_CASE("vectors are 1-D; fixed-size types load with a shape check") {
