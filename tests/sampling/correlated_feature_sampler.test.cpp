@@ -127,6 +127,8 @@ TEST_CASE_TEMPLATE("sparse regime (geometric skips): exact set structure, freque
     const tms::CorrelatedFeatureSampler<Scalar> sampler(mixed_sets(0.05, 0.04), 3, 0.02);
     CHECK(sampler.features() == 2 * 2 + 2 * 3 + 3);
     CHECK(sampler.first_independent_feature() == 10);
+    CHECK(tms::features_in_sets(sampler.sets()) == 10);
+    CHECK(tms::features_in_sets({}) == 0);
     CHECK(sampler.skips_geometrically());
     check_statistics(sampler, 7);
 }

@@ -75,9 +75,8 @@ decltype(auto) with_sampler(const DataSpec& data, Index features, F&& f) {
     using Scalar = typename Model::Scalar;
     const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
     if (!data.sets.empty()) {
-        Index in_sets = 0;
-        for (const FeatureSet& set : data.sets) in_sets += set.size;
-        const CorrelatedFeatureSampler<Scalar> sampler(data.sets, features - in_sets, data.probability, range);
+        const CorrelatedFeatureSampler<Scalar> sampler(data.sets, features - features_in_sets(data.sets),
+                                                       data.probability, range);
         return f(sampler);
     }
     if (data.feature_probabilities.size() > 0) return f(SparseFeatureSampler<Scalar>(data.feature_probabilities, range));
@@ -308,8 +307,7 @@ void run_train(TrainArguments& a) {
                     parse_feature_sets(a.anticorrelated_sets, SetCorrelation::anticorrelated, p, "--anticorrelated-sets");
                 spec.sets.insert(spec.sets.end(), anti.begin(), anti.end());
             }
-            Index in_sets = 0;
-            for (const FeatureSet& set : spec.sets) in_sets += set.size;
+            const Index in_sets = features_in_sets(spec.sets);
             if (in_sets > a.features)
                 throw std::invalid_argument("--correlated-sets/--anticorrelated-sets: the sets hold " +
                                             std::to_string(in_sets) + " features but --features is " +

@@ -68,8 +68,7 @@ namespace detail {
 [[nodiscard]] inline SweepResult train_on_sets(const std::vector<FeatureSet>& sets, Index hidden, std::uint64_t seed,
                                                std::int64_t steps, double learning_rate) {
     const auto start = std::chrono::steady_clock::now();
-    Index n = 0;
-    for (const FeatureSet& set : sets) n += set.size;
+    const Index n = features_in_sets(sets);
     SweepResult result;
     result.config.model = "relu_output";
     result.config.features = n;

@@ -49,6 +49,13 @@ struct FeatureSet {
     friend bool operator==(const FeatureSet&, const FeatureSet&) = default;
 };
 
+/// The number of features \p sets occupy (the sum of their sizes): the first independent feature.
+[[nodiscard]] inline Index features_in_sets(const std::vector<FeatureSet>& sets) noexcept {
+    Index features = 0;
+    for (const FeatureSet& set : sets) features += set.size;
+    return features;
+}
+
 /// \p count sets of \p size features each, all of one kind and marginal probability (ARENA's n_correlated_pairs is
 /// repeated_feature_sets(n, 2, SetCorrelation::correlated, p)).
 [[nodiscard]] inline std::vector<FeatureSet> repeated_feature_sets(Index count, Index size, SetCorrelation correlation,
