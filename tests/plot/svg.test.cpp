@@ -39,6 +39,16 @@ TEST_CASE("an SvgDocument is well formed: one root, a title, escaped text, balan
     CHECK(count(svg, "<text") == count(svg, "</text>"));
 }
 
+TEST_CASE("a polyline is one element through its points; fewer than two points draw nothing") {
+    tms::plot::SvgDocument doc(100, 100, "curve");
+    doc.polyline({{0, 0}, {1.5, 2}, {3, 4.25}}, "#123456", 2.0);
+    doc.polyline({{5, 5}});
+    const std::string svg = doc.str();
+    CHECK(count(svg, "<polyline") == 1);
+    CHECK(svg.find("points=\"0,0 1.5,2 3,4.25\"") != std::string::npos);
+    CHECK(svg.find("fill=\"none\" stroke=\"#123456\" stroke-width=\"2\"") != std::string::npos);
+}
+
 TEST_CASE("svg_number is short and never prints a non-finite value") {
     CHECK(tms::plot::svg_number(12.5) == "12.5");
     CHECK(tms::plot::svg_number(3.0) == "3");

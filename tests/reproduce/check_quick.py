@@ -91,6 +91,12 @@ def check_files(out, summary, experiments):
     check_npy(experiments)
     npys = [f for f in os.listdir(out) if f.endswith(".npy")]
     assert checked == len(npys) > 0, f"{checked} .npy checked, {len(npys)} written"
+    # Learning dynamics: W over training as [snapshots, m, n], one snapshot per recorded step and loss.
+    dynamics = experiments["learning_dynamics"]
+    W_over_training = np.load(os.path.join(out, dynamics["npy"]["W"]["file"]))
+    assert W_over_training.shape == (len(dynamics["snapshot_steps"]), dynamics["m"], dynamics["n"])
+    assert len(dynamics["snapshot_loss"]) == len(dynamics["snapshot_steps"])
+    assert dynamics["snapshot_steps"][0] == 0 and dynamics["snapshot_steps"][-1] == dynamics["steps"]
     basic = experiments["basic_results"]
     dense = max(basic["models"]["relu_output"], key=lambda e: e["probability"])
     W = np.load(os.path.join(out, dense["npy"]["W"]["file"]))

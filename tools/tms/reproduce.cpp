@@ -405,6 +405,59 @@ void pentagon_perturbation(Output& out, const ex::Settings& settings) {
     out.summary["experiments"][name] = section;
 }
 
+void learning_dynamics(Output& out, const ex::Settings& settings) {
+    const std::string name = "learning_dynamics";
+    // The experiment keeps its own steps and learning rate (its claims measure a time scale); --quick trains fewer
+    // runs, --steps still sets the steps.
+    ex::LearningDynamicsConfig config;
+    if (quick_run(out)) config.seeds = 8;
+    if (out.summary["config"]["steps_given"].get<bool>()) config.steps = settings.steps;
+    const ex::LearningDynamicsResults r = checked(out, name, settings, [&](const ex::Settings& s) {
+        return ex::run_learning_dynamics(config, s);
+    });
+    const ex::LearningDynamicsConfig& c = r.config;
+    json section = {{"n", c.features}, {"m", c.hidden}, {"importance_ratio", 1.0}, {"density", c.density},
+                    {"steps", c.steps}, {"learning_rate", c.learning_rate}, {"snapshot_every", c.snapshot_every},
+                    {"runs", json::array()}};
+    for (const ex::LearningDynamicsRun& run : r.runs) {
+        json jumps = json::array();
+        for (const ex::DimensionalityJump& j : run.jumps)
+            jumps.push_back({{"feature", j.feature}, {"from_level", j.from_level}, {"from_steps", {j.from_first, j.from_last}},
+                             {"to_level", j.to_level}, {"to_steps", {j.to_first, j.to_last}},
+                             {"loss_before", detail::json_double(j.loss_before)},
+                             {"loss_after", detail::json_double(j.loss_after)}});
+        section["runs"].push_back({{"seed", run.seed}, {"final_loss", detail::json_double(run.final_loss)},
+                                   {"diverged", run.diverged}, {"jumps", jumps}});
+    }
+    if (const ex::LearningDynamicsRun* shown = r.showcase()) {
+        const std::string stem = name + "_seed" + std::to_string(shown->seed);
+        section["shown_seed"] = shown->seed;
+        // The figure ends at twice the step of the last arrival on a new level (whole thousands), where the run has
+        // settled: the jumps are in the first few thousand steps of ten thousand.
+        std::int64_t shown_until = 0;
+        for (const ex::DimensionalityJump& j : shown->jumps) shown_until = std::max(shown_until, 2 * j.to_first);
+        if (shown_until > 0) shown_until = std::min(c.steps, (shown_until + 999) / 1000 * 1000);
+        section["figure_last_step"] = shown_until > 0 ? shown_until : c.steps;
+        section["figure"] = out.figure(
+            plot::learning_dynamics_figure(shown->steps, shown->dimensionality, shown->loss,
+                                           "learning dynamics, relu_output n = " + std::to_string(c.features) +
+                                               ", m = " + std::to_string(c.hidden) + ", 1\u2212S = " + number(c.density) +
+                                               ", seed " + std::to_string(shown->seed) + ": " +
+                                               std::to_string(shown->jumps.size()) + " jumps between levels",
+                                           shown_until),
+            name, name);
+        const std::string weights = stem + "_W_over_training.npy";
+        out.dir.write(weights, stacked_to_npy(shown->weights));
+        section["snapshot_steps"] = shown->steps;
+        section["snapshot_loss"] = json::array();
+        for (const double l : shown->loss) section["snapshot_loss"].push_back(detail::json_double(l));
+        section["npy"] = {{"W", {{"file", weights}, {"shape", {shown->weights.size(), c.hidden, c.features}}}},
+                          {"dimensionality",
+                           out.npy(shown->dimensionality.cast<float>(), stem + "_dimensionality")}};
+    }
+    out.summary["experiments"][name] = section;
+}
+
 void correlated_features(Output& out, const ex::Settings& settings) {
     const std::string name = "correlated_features";
     const ex::CorrelatedFeaturesResults r = checked(out, name, settings, [](const ex::Settings& s) {
@@ -523,6 +576,7 @@ ReproduceOutcome reproduce(const ReproduceOptions& options) {
     Output out(options.out);
     {
         out.summary["config"] = {{"quick", options.quick}, {"steps", settings.steps}, {"best_of", settings.best_of},
+                                 {"steps_given", options.steps > 0},
                                  {"learning_rate", settings.learning_rate}, {"threads", settings.threads},
                                  {"seconds", 0.0}};
         out.summary["experiments"] = json::object();
@@ -542,6 +596,7 @@ ReproduceOutcome reproduce(const ReproduceOptions& options) {
         phase_diagram(out, settings);
         pentagon_perturbation(out, settings);
         correlated_features(out, settings);
+        learning_dynamics(out, settings);
 
         ReproduceOutcome outcome;
         json claims = json::array();

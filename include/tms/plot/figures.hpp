@@ -1,8 +1,9 @@
 #pragma once
 /// \file plot/figures.hpp
 /// The paper's figures as SVG documents: WᵀW beside b with feature norms, W as a matrix, neuron stack plots, W's
-/// columns as 2-D vectors, feature dimensionality against sparsity, and extra-feature phase diagrams. Each has a <title>, axis labels and a
-/// colour legend. Inputs are Eigen matrices in the paper's convention (W is m×n, column i is feature i).
+/// columns as 2-D vectors, feature dimensionality against sparsity and over training, and extra-feature phase
+/// diagrams. Each has a <title>, axis labels and a colour legend. Inputs are Eigen matrices in the paper's
+/// convention (W is m×n, column i is feature i).
 ///
 ///     const tms::plot::SvgDocument doc = tms::plot::neuron_stack_figure(W, "relu_hidden, p = 0.1");
 ///     std::ofstream("stacks.svg") << doc.str();
@@ -10,9 +11,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -266,6 +270,84 @@ template <class DW>
     doc.text(x0 + 230, y0 + height + 66, "m / \u2016W\u2016\u00b2_F", 10);
     doc.line(x0 + 330, y0 + height + 62, x0 + 355, y0 + height + 62, "#999999", 0.8, "4,3");
     doc.text(x0 + 360, y0 + height + 66, "reference fractions", 10);
+    return doc;
+}
+
+/// Learning dynamics: each feature's dimensionality D_i against the training step (one line per feature in its
+/// colour, broken where the feature is not represented: NaN) with dashed lines at the energy levels 1, 3/4, 2/3,
+/// 1/2, 2/5, 3/8, beside the loss on a log axis. \p dimensionality is snapshots × features; \p loss has one value
+/// per snapshot (NaN: none, e.g. at step 0). \p last_step_shown > 0 ends both x axes there (where the dynamics
+/// happen early in a long run); 0 shows every step.
+[[nodiscard]] inline SvgDocument learning_dynamics_figure(const std::vector<std::int64_t>& steps,
+                                                          const Eigen::MatrixXd& dimensionality,
+                                                          const std::vector<double>& loss, std::string_view title,
+                                                          std::int64_t last_step_shown = 0) {
+    const double x0 = 70, y0 = 50, width = 420, height = 280, gap = 110, y_max = 1.1;
+    const std::int64_t last = last_step_shown > 0 ? last_step_shown : steps.empty() ? 1 : steps.back();
+    const double last_step = std::max<double>(1.0, static_cast<double>(last));
+    const auto px = [&](double step, double left) { return left + width * step / last_step; };
+    const auto py = [&](double d) { return y0 + height * (1.0 - std::clamp(d, 0.0, y_max) / y_max); };
+    const auto n = static_cast<std::size_t>(dimensionality.cols());
+    SvgDocument doc(x0 + 2 * width + gap + 60, y0 + height + 110, title);
+    const std::pair<double, const char*> references[] = {{1.0, "1"},     {0.75, "3/4"}, {2.0 / 3.0, "2/3"},
+                                                         {0.5, "1/2"},   {0.4, "2/5"},  {0.375, "3/8"}};
+    for (const auto& [value, name] : references) {
+        doc.line(x0, py(value), x0 + width, py(value), "#999999", 0.8, "4,3");
+        doc.text(x0 + width + 6, py(value) + 3, name, 9);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::pair<double, double>> run;  // a stretch where the feature is represented
+        const auto flush = [&] {
+            doc.polyline(run, feature_color(i, n).hex(), 1.6);
+            run.clear();
+        };
+        for (std::size_t k = 0; k < steps.size() && k < static_cast<std::size_t>(dimensionality.rows()) &&
+                                steps[k] <= last;
+             ++k) {
+            const double d = dimensionality(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(i));
+            if (std::isnan(d)) {
+                flush();
+                continue;
+            }
+            run.emplace_back(px(static_cast<double>(steps[k]), x0), py(d));
+        }
+        flush();
+    }
+    const auto axes = [&](double left, std::string_view y_label) {
+        doc.line(left, y0 + height, left + width, y0 + height, "#444444");
+        doc.line(left, y0, left, y0 + height, "#444444");
+        for (int k = 0; k <= 4; ++k) {
+            const double step = last_step * k / 4.0;
+            doc.line(px(step, left), y0 + height, px(step, left), y0 + height + 4, "#444444");
+            doc.text(px(step, left), y0 + height + 16, detail::label(std::round(step)), 10, Anchor::middle);
+        }
+        doc.text(left + width / 2, y0 + height + 34, "training step", 11, Anchor::middle);
+        doc.text(left - 46, y0 + height / 2, y_label, 11, Anchor::middle, "normal", -90);
+    };
+    axes(x0, "feature dimensionality D\u1d62");
+    for (const double d : {0.0, 0.25, 0.5, 0.75, 1.0}) doc.text(x0 - 6, py(d) + 3, detail::label(d), 10, Anchor::end);
+    // The loss on a log axis spanning its finite positive values (whole decades).
+    const double right = x0 + width + gap;
+    double low = std::numeric_limits<double>::infinity(), high = 0.0;
+    for (std::size_t k = 0; k < steps.size() && k < loss.size() && steps[k] <= last; ++k)
+        if (std::isfinite(loss[k]) && loss[k] > 0.0) {
+            low = std::min(low, loss[k]);
+            high = std::max(high, loss[k]);
+        }
+    axes(right, "mean batch loss (log scale)");
+    if (high > 0.0) {
+        const double decade_low = std::floor(std::log10(low)), decade_high = std::max(decade_low + 1, std::ceil(std::log10(high)));
+        const auto ly = [&](double l) {
+            return y0 + height * (1.0 - (std::log10(l) - decade_low) / (decade_high - decade_low));
+        };
+        std::vector<std::pair<double, double>> curve;
+        for (std::size_t k = 0; k < steps.size() && k < loss.size() && steps[k] <= last; ++k)
+            if (std::isfinite(loss[k]) && loss[k] > 0.0) curve.emplace_back(px(static_cast<double>(steps[k]), right), ly(loss[k]));
+        doc.polyline(curve, "#000000", 1.2);
+        for (double e = decade_low; e <= decade_high; ++e)
+            doc.text(right - 6, ly(std::pow(10.0, e)) + 3, "1e" + std::to_string(static_cast<int>(e)), 10, Anchor::end);
+    }
+    detail::feature_legend(doc, x0, y0 + height + 66, n);
     return doc;
 }
 

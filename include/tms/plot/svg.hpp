@@ -1,6 +1,6 @@
 #pragma once
 /// \file plot/svg.hpp
-/// tms::plot::SvgDocument: a tiny SVG builder (title, text, rect, line, circle, groups) with XML escaping.
+/// tms::plot::SvgDocument: a tiny SVG builder (title, text, rect, line, polyline, circle, groups) with XML escaping.
 ///
 ///     tms::plot::SvgDocument doc(400, 300, "W^T W for p = 0.01");
 ///     doc.rect(10, 10, 20, 20, "#ff0000");
@@ -13,6 +13,8 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "../config.hpp"
 
@@ -81,6 +83,21 @@ public:
                  svg_number(width) + "\"";
         if (!dash.empty()) body_ += " stroke-dasharray=\"" + xml_escape(dash) + "\"";
         body_ += "/>\n";
+    }
+
+    /// A connected line through \p points (x, y), unfilled: one element for a whole curve.
+    void polyline(const std::vector<std::pair<double, double>>& points, std::string_view stroke = "#000000",
+                  double width = 1.0) {
+        if (points.size() < 2) return;
+        body_ += "<polyline fill=\"none\" stroke=\"" + xml_escape(stroke) + "\" stroke-width=\"" + svg_number(width) +
+                 "\" points=\"";
+        for (std::size_t k = 0; k < points.size(); ++k) {
+            if (k) body_ += ' ';
+            body_ += svg_number(points[k].first);
+            body_ += ',';
+            body_ += svg_number(points[k].second);
+        }
+        body_ += "\"/>\n";
     }
 
     /// A filled circle; \p stroke empty for none.
