@@ -52,6 +52,25 @@ TEST_CASE("run_config fills weights and analyses with the model's shapes") {
     CHECK(abs.W2.cols() == 2);
 }
 
+TEST_CASE("run_config trains a config with feature sets on CorrelatedFeatureSampler's data") {
+    tms::ModelConfig config = small_configs()[2];  // relu_output, n = 6, m = 2
+    config.feature_sets = {{tms::SetCorrelation::correlated, 2, 0.3}, {tms::SetCorrelation::anticorrelated, 2, 0.2}};
+    const tms::SweepResult result = tms::run_config(config);
+    // The same training by hand: the sets, then the two independent features at the config's probability.
+    tms::ReluOutputModel<float> model(6, 2);
+    tms::initialize(model, config.seed);
+    const tms::CorrelatedFeatureSampler<float> data(config.feature_sets, 2, 0.3);
+    tms::TrainOptions options = config.train_options();
+    options.log_every = 1;
+    (void)tms::train(model, data, Eigen::VectorXf::Ones(6), options);
+    CHECK(result.W == model.W());
+    CHECK(result.b == model.b());
+    // and not what independent features would have trained.
+    tms::ModelConfig independent = config;
+    independent.feature_sets.clear();
+    CHECK(tms::run_config(independent).W != result.W);
+}
+
 TEST_CASE("run_config records a divergence instead of throwing") {
     tms::ModelConfig config = small_configs()[2];
     config.learning_rate = 1e30;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -81,6 +83,8 @@ TEST_CASE("every field that changes training changes the id") {
     CHECK(differs([](auto& c) { c.optimizer = tms::AdamWOptions{0.9, 0.999, 1e-8, 0.02}; }));
     CHECK(differs([](auto& c) { c.schedule = tms::Schedule::cosine_decay(); }));
     CHECK(differs([](auto& c) { c.seed = 1; }));
+    CHECK(differs([](auto& c) { c.feature_sets = {{tms::SetCorrelation::correlated, 2, 0.01}}; }));
+    CHECK(differs([](auto& c) { c.feature_sets = {{tms::SetCorrelation::anticorrelated, 2, 0.01}}; }));
     CHECK_FALSE(differs([](auto&) {}));
 }
 
@@ -105,6 +109,61 @@ TEST_CASE("importance and probability vectors") {
     c.probability = std::vector<double>{0.1, 0.2, 0.3};
     CHECK(c.importance_vector()[0] == 3.0);
     CHECK(c.probability_vector()[2] == doctest::Approx(0.3));
+}
+
+TEST_CASE("feature sets: spelt in the key, first in the probability vector, the probability after them") {
+    tms::ModelConfig c;
+    c.features = 7;
+    c.probability = std::vector<double>{0.3, 0.4};
+    c.feature_sets = {{tms::SetCorrelation::correlated, 2, 0.05}, {tms::SetCorrelation::anticorrelated, 3, 0.1}};
+    tms::validate(c);
+    CHECK(c.point_key().find(";probability=[0.3,0.4];sets=c2@0.05,a3@0.1;steps=") != std::string::npos);
+    const Eigen::VectorXd p = c.probability_vector();
+    REQUIRE(p.size() == 7);
+    CHECK(p[0] == 0.05);
+    CHECK(p[1] == 0.05);
+    CHECK(p[2] == 0.1);
+    CHECK(p[4] == 0.1);
+    CHECK(p[5] == 0.3);
+    CHECK(p[6] == 0.4);
+    CHECK(c.independent_probability_vector().size() == 2);
+
+    const auto rejects = [](tms::ModelConfig bad, const std::string& message) {
+        CAPTURE(message);
+        try {
+            tms::validate(bad);
+            FAIL("accepted");
+        } catch (const std::invalid_argument& e) {
+            CHECK(std::string(e.what()).find(message) != std::string::npos);
+        }
+    };
+    tms::ModelConfig too_many = c;
+    too_many.features = 4;
+    rejects(too_many, "the feature sets hold 5 features but there are 4");
+    tms::ModelConfig wrong_length = c;
+    wrong_length.probability = std::vector<double>{0.3, 0.4, 0.5};
+    rejects(wrong_length, "probability vector has 3 entries but there are 2 features outside the feature sets");
+    tms::ModelConfig anti = c;
+    anti.feature_sets[1].probability = 0.5;  // 3 members × 0.5 > 1
+    rejects(anti, "would fire with probability 1.5 > 1");
+}
+
+TEST_CASE("a grid's feature sets without a probability follow the probability axis") {
+    tms::SweepGrid grid;
+    grid.base.features = 6;
+    grid.base.hidden = 2;
+    grid.base.feature_sets = {{tms::SetCorrelation::correlated, 2, std::nan("")},
+                              {tms::SetCorrelation::anticorrelated, 2, 0.2}};
+    grid.probabilities = {0.1, 0.01};
+    const auto configs = grid.expand();
+    REQUIRE(configs.size() == 2);
+    CHECK(configs[0].feature_sets[0].probability == 0.1);
+    CHECK(configs[1].feature_sets[0].probability == 0.01);
+    CHECK(configs[1].feature_sets[1].probability == 0.2);  // its own, kept
+    grid.probabilities = {std::vector<double>{0.1, 0.1}};
+    CHECK_THROWS_WITH_AS((void)grid.expand(),
+                         doctest::Contains("feature set 0 has no probability of its own and takes the config's"),
+                         std::invalid_argument);
 }
 
 TEST_CASE("invalid configs are rejected with a message naming the value") {

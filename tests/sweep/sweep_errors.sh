@@ -51,4 +51,20 @@ check huge_n "huge_n.json: n: 1000000000000 is above the limit of 1000000" \
     '{"models": ["relu_output"], "n": 1000000000000, "m": 2, "probabilities": [0.1]}'
 check many_seeds "many_seeds.json: seeds.count: 1000000000 is above the limit of 100000" \
     "{$base, \"seeds\": {\"count\": 1000000000}}"
+check sets_too_big "config 0 (relu_output n=4 m=2): the feature sets hold 6 features but there are 4" \
+    "{$base, \"correlated_sets\": \"3x2@0.1\"}"
+check sets_spec "sets_spec.json: correlated_sets[1]: expected COUNTxSIZE or COUNTxSIZE@PROBABILITY" \
+    "{$base, \"correlated_sets\": [\"1x2\", \"2\"]}"
+check sets_huge "anticorrelated_sets: '1000000000000x2' holds 1000000000000 sets of 2 features, more than the 1000000" \
+    "{$base, \"anticorrelated_sets\": \"1000000000000x2\"}"
+check sets_list_probability "feature set 0 has no probability of its own and takes the config's, which is a per-feature list" \
+    '{"models": ["relu_output"], "n": 4, "m": 2, "probabilities": [[0.1, 0.2]], "correlated_sets": "1x2"}'
+
+# A grid with sets trains them: each results line records the sets, their probability following the axis.
+printf '%s\n' '{"models": ["relu_output"], "n": 5, "m": 2, "probabilities": [0.1, 0.05], "steps": 20,
+  "batch_size": 64, "correlated_sets": "1x2", "anticorrelated_sets": "1x2@0.2"}' > sets.json
+sweep sweep --grid sets.json --out sets.jsonl > sets.out 2> sets.err || fail "sets grid: $(cat sets.err)"
+expect_each_once sets.jsonl 2
+grep -qF '"feature_sets":[{"correlation":"correlated","size":2,"probability":0.05},{"correlation":"anticorrelated","size":2,"probability":0.2}]' sets.jsonl ||
+    fail "sets grid: the results do not record the sets: $(head -c 400 sets.jsonl)"
 echo "errors: ok"

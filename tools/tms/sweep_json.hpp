@@ -180,7 +180,7 @@ namespace detail {
                                              "m",       "sizes",  "probability",   "probabilities",
                                              "importance", "importances", "learning_rate", "learning_rates",
                                              "seed",    "seeds",  "steps",         "batch_size",
-                                             "optimizer", "schedule"};
+                                             "optimizer", "schedule", "correlated_sets", "anticorrelated_sets"};
     for (const auto& [key, ignored] : grid.items())
         if (!known.contains(key)) throw std::invalid_argument(name + ": unknown key '" + key + "'");
 
@@ -243,6 +243,25 @@ namespace detail {
                     static_cast<std::uint64_t>(detail::integer(seeds[i], "seeds[" + std::to_string(i) + "]", 0)));
         }
 
+        // Feature sets (tms::CorrelatedFeatureSampler) on the first features of every config, correlated sets
+        // first: "COUNTxSIZE@P", or "COUNTxSIZE" to follow each config's probability (NaN until expand()).
+        for (const auto& [key, correlation] : {std::pair{"correlated_sets", SetCorrelation::correlated},
+                                               std::pair{"anticorrelated_sets", SetCorrelation::anticorrelated}}) {
+            if (!grid.contains(key)) continue;
+            const nlohmann::json& value = grid[key];
+            std::vector<nlohmann::json> specs = value.is_array() ? std::vector<nlohmann::json>(value.begin(), value.end())
+                                                                 : std::vector<nlohmann::json>{value};
+            for (std::size_t i = 0; i < specs.size(); ++i) {
+                const std::string at = value.is_array() ? std::string(key) + "[" + std::to_string(i) + "]" : key;
+                if (!specs[i].is_string()) detail::fail(at, "expected \"COUNTxSIZE\" or \"COUNTxSIZE@P\", got " + detail::quote(specs[i]));
+                const std::string spec = specs[i].get<std::string>();
+                // Bounded by the largest n a grid may have; expand() checks the sets against each config's n.
+                std::vector<FeatureSet> sets = parse_feature_sets(spec, correlation, 0.5, at, limits::max_features);
+                if (spec.find('@') == std::string::npos)
+                    for (FeatureSet& set : sets) set.probability = std::numeric_limits<double>::quiet_NaN();
+                result.base.feature_sets.insert(result.base.feature_sets.end(), sets.begin(), sets.end());
+            }
+        }
         if (grid.contains("steps")) result.base.steps = detail::integer(grid["steps"], "steps", 0);
         if (grid.contains("batch_size")) result.base.batch_size = detail::integer(grid["batch_size"], "batch_size", 1);
         if (grid.contains("optimizer")) result.base.optimizer = detail::optimizer(grid["optimizer"], "optimizer");
@@ -330,6 +349,14 @@ using cli::detail::json_vector;
     out["n"] = c.features;
     out["m"] = c.hidden;
     out["probability"] = detail::json_per_feature(c.probability);
+    if (!c.feature_sets.empty()) {
+        out["feature_sets"] = nlohmann::ordered_json::array();
+        for (const FeatureSet& set : c.feature_sets)
+            out["feature_sets"].push_back(
+                {{"correlation", set.correlation == SetCorrelation::correlated ? "correlated" : "anticorrelated"},
+                 {"size", set.size},
+                 {"probability", set.probability}});
+    }
     out["importance"] = detail::json_per_feature(c.importance);
     out["learning_rate"] = c.learning_rate;
     out["steps"] = c.steps;

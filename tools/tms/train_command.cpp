@@ -301,10 +301,12 @@ void run_train(TrainArguments& a) {
             spec.probability = p;
             // Without @P a set's members take the model's probability p.
             if (!a.correlated_sets.empty())
-                spec.sets = parse_feature_sets(a.correlated_sets, SetCorrelation::correlated, p, "--correlated-sets");
+                spec.sets = parse_feature_sets(a.correlated_sets, SetCorrelation::correlated, p, "--correlated-sets",
+                                               a.features);
             if (!a.anticorrelated_sets.empty()) {
                 const std::vector<FeatureSet> anti =
-                    parse_feature_sets(a.anticorrelated_sets, SetCorrelation::anticorrelated, p, "--anticorrelated-sets");
+                    parse_feature_sets(a.anticorrelated_sets, SetCorrelation::anticorrelated, p, "--anticorrelated-sets",
+                                       a.features);
                 spec.sets.insert(spec.sets.end(), anti.begin(), anti.end());
             }
             const Index in_sets = features_in_sets(spec.sets);

@@ -8,27 +8,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include "../analysis/dimensionality.hpp"
-#include "../analysis/feature_norms.hpp"
-#include "../analysis/neurons.hpp"
 #include "../analysis/set_interference.hpp"
-#include "../analysis/superposition.hpp"
-#include "../errors.hpp"
 #include "../fwd.hpp"
-#include "../models/initialization.hpp"
-#include "../models/relu_output_model.hpp"
-#include "../optim/convergence.hpp"
-#include "../optim/trainer.hpp"
 #include "../parallel/thread_pool.hpp"
 #include "../sampling/correlated_feature_sampler.hpp"
+#include "../sweep/run_config.hpp"
 #include "claim_support.hpp"
 #include "experiment.hpp"
 #include "../config.hpp"
@@ -63,47 +53,15 @@ struct CorrelatedFeaturesResults {
 
 namespace detail {
 
-/// Trains a ReLU output model (uniform importance) on \p sets as \ref CorrelatedFeatureSampler draws them, and
-/// analyses it as run_config does. The result's config records n, m, the marginal probability and the seed.
+/// Trains a ReLU output model (uniform importance) on \p sets alone (no independent features), as run_config trains
+/// any config with feature sets.
 [[nodiscard]] inline SweepResult train_on_sets(const std::vector<FeatureSet>& sets, Index hidden, std::uint64_t seed,
                                                std::int64_t steps, double learning_rate) {
-    const auto start = std::chrono::steady_clock::now();
-    const Index n = features_in_sets(sets);
-    SweepResult result;
-    result.config.model = "relu_output";
-    result.config.features = n;
-    result.config.hidden = hidden;
-    result.config.importance = 1.0;
-    result.config.probability = sets.empty() ? 0.0 : sets.front().probability;
-    result.config.steps = steps;
-    result.config.learning_rate = learning_rate;
-    result.config.seed = seed;
-    ReluOutputModel<float> model(n, hidden);
-    initialize(model, seed);
-    const CorrelatedFeatureSampler<float> data(sets, 0, 0.0);
-    try {
-        TrainOptions options = result.config.train_options();
-        options.log_every = std::max<std::int64_t>(1, steps / 1000);
-        const TrainReport report = train(model, data, VectorX<float>::Ones(n), options);
-        result.final_loss = report.final_loss;
-        result.steps_completed = report.steps_completed;
-        const LateImprovement late = late_improvement(report.loss_history, steps);
-        result.late_improvement = late.relative;
-        result.converged = late.converged();
-    } catch (const divergence_error& e) {
-        result.diverged = true;
-        result.error = e.what();
-        result.final_loss = std::numeric_limits<double>::quiet_NaN();
-    }
-    result.W = model.feature_weights();
-    result.b = model.b();
-    result.feature_norms = tms::feature_norms(model);
-    result.superposition = tms::superposition(model);
-    result.represented = represented_features(model);
-    result.neurons = count_neurons(model);
-    result.dimensions_per_feature = tms::dimensions_per_feature(model);
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
+    ModelConfig config = model_config("relu_output", features_in_sets(sets), hidden, 1.0, 0.0, Settings{}, seed);
+    config.feature_sets = sets;
+    config.steps = steps;
+    config.learning_rate = learning_rate;
+    return run_config(config);
 }
 
 }  // namespace detail

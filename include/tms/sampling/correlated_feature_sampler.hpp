@@ -66,10 +66,12 @@ struct FeatureSet {
 
 /// Parses a command-line or grid description of repeated sets, "COUNTxSIZE" or "COUNTxSIZE@PROBABILITY" (e.g.
 /// "2x2" or "3x2@0.05"), into repeated_feature_sets(COUNT, SIZE, \p correlation, PROBABILITY); without "@" the
-/// sets take \p default_probability. \p what names the option in errors.
+/// sets take \p default_probability. \p what names the option in errors. Sets holding more than \p max_features
+/// features in all are rejected before anything is allocated (pass the model's n).
 /// \throws std::invalid_argument naming \p what and \p spec for anything else.
-[[nodiscard]] inline std::vector<FeatureSet> parse_feature_sets(std::string_view spec, SetCorrelation correlation,
-                                                                double default_probability, std::string_view what) {
+[[nodiscard]] inline std::vector<FeatureSet> parse_feature_sets(
+    std::string_view spec, SetCorrelation correlation, double default_probability, std::string_view what,
+    Index max_features = std::numeric_limits<std::int32_t>::max()) {
     const auto fail = [&] {
         return std::invalid_argument(detail::concat(what, ": expected COUNTxSIZE or COUNTxSIZE@PROBABILITY (e.g. 2x2 or ",
                                                     "2x2@0.05), got '", spec, "'"));
@@ -97,6 +99,8 @@ struct FeatureSet {
         if (used != text.size()) throw fail();
     }
     detail::require(size >= 1, what, ": sets need at least one feature, got '", spec, "'");
+    detail::require(count <= max_features / size, what, ": '", spec, "' holds ", count, " sets of ", size,
+                    " features, more than the ", max_features, " features there are");
     detail::require_probability(probability, detail::concat(what, " probability in '", spec, "'"));
     return repeated_feature_sets(count, size, correlation, probability);
 }

@@ -27,6 +27,7 @@
 #include "../models/relu_output_model.hpp"
 #include "../optim/convergence.hpp"
 #include "../optim/trainer.hpp"
+#include "../sampling/correlated_feature_sampler.hpp"
 #include "../sampling/sparse_feature_sampler.hpp"
 #include "sweep_config.hpp"
 
@@ -73,20 +74,18 @@ struct SweepResult {
 
 namespace detail {
 
-template <class Model>
-SweepResult run_config_as(const ModelConfig& config) {
+template <class Model, class Sampler>
+SweepResult run_config_on(const ModelConfig& config, const Sampler& data) {
     const auto start = std::chrono::steady_clock::now();
     SweepResult result;
     result.config = config;
     Model model(config.features, config.hidden);
     initialize(model, config.seed);
-    const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
-    const SparseFeatureSampler<float> data(config.probability_vector(), range);
     const VectorX<float> importance = config.importance_vector().template cast<float>();
     TrainOptions options = config.train_options();
     // A thousand loss records per run, so the last 10% of the steps tell whether training had converged.
     options.log_every = std::max<std::int64_t>(1, config.steps / 1000);
-    Trainer<Model, SparseFeatureSampler<float>> trainer(model, data, importance, options);
+    Trainer<Model, Sampler> trainer(model, data, importance, options);
     try {
         const TrainReport report = trainer.run();
         result.final_loss = report.final_loss;
@@ -111,6 +110,16 @@ SweepResult run_config_as(const ModelConfig& config) {
     result.dimensions_per_feature = tms::dimensions_per_feature(model);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
+}
+
+/// Trains \p config on the sampler it describes: independent features, or its feature sets.
+template <class Model>
+SweepResult run_config_as(const ModelConfig& config) {
+    const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
+    if (config.feature_sets.empty())
+        return run_config_on<Model>(config, SparseFeatureSampler<float>(config.probability_vector(), range));
+    return run_config_on<Model>(
+        config, CorrelatedFeatureSampler<float>(config.feature_sets, config.independent_probability_vector(), range));
 }
 
 }  // namespace detail

@@ -26,6 +26,7 @@
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 #include "../optim/trainer.hpp"
+#include "../sampling/correlated_feature_sampler.hpp"
 #include "../config.hpp"
 #include "../models/model_kind.hpp"
 
@@ -63,6 +64,15 @@ inline void append_per_feature(std::string& out, const PerFeature& values) {
         out += shortest(list[i]);
     }
     out += ']';
+}
+
+/// "c2@0.05,a3@0.1": each set's kind (correlated, anticorrelated), size and probability.
+inline void append_feature_sets(std::string& out, const std::vector<FeatureSet>& sets) {
+    for (std::size_t j = 0; j < sets.size(); ++j) {
+        if (j > 0) out += ',';
+        out += sets[j].correlation == SetCorrelation::correlated ? 'c' : 'a';
+        out += std::to_string(sets[j].size) + '@' + shortest(sets[j].probability);
+    }
 }
 
 /// 64-bit FNV-1a followed by splitmix64's finaliser, so keys that differ in one character get unrelated ids:
@@ -115,12 +125,18 @@ inline void append_per_feature(std::string& out, const PerFeature& values) {
 /// Models train in single precision with run-time sizes; the seed draws the initial weights (stream 0) and the
 /// data (stream 1), so a config determines its trained weights bit for bit on a given build. A sweep keeps the
 /// final loss, not the curve: log_every and callback_every are not used (train_options() sets them).
+///
+/// With feature_sets the data comes from tms::CorrelatedFeatureSampler: the sets take the first features (in
+/// order, each on consecutive features) and \ref probability describes the independent features after them.
 struct ModelConfig : TrainOptions {
     std::string model = "relu_output";  ///< one of sweep_model_names
     Index features = 20;                ///< n
     Index hidden = 5;                   ///< m
     PerFeature importance = 1.0;        ///< ratio r (I_i = r^i) or n values
-    PerFeature probability = 0.01;      ///< presence probability p = 1 − S, one for all or n values
+    /// Presence probability p = 1 − S: one for all, or one per feature (per independent feature with sets).
+    PerFeature probability = 0.01;
+    /// Correlated and anticorrelated sets drawn together (none: every feature independent).
+    std::vector<FeatureSet> feature_sets;
 
     /// Everything but the seed, canonically spelt: configs that differ only in their seed share it.
     [[nodiscard]] std::string point_key() const {
@@ -129,6 +145,11 @@ struct ModelConfig : TrainOptions {
         detail::append_per_feature(out, importance);
         out += ";probability=";
         detail::append_per_feature(out, probability);
+        // Spelt only when present, so the ids of configs without sets stay what they were.
+        if (!feature_sets.empty()) {
+            out += ";sets=";
+            detail::append_feature_sets(out, feature_sets);
+        }
         out += ";steps=" + std::to_string(steps) + ";batch=" + std::to_string(batch_size) +
                ";lr=" + detail::shortest(learning_rate) + ";optimizer=" + detail::optimizer_key(optimizer) +
                ";schedule=" + schedule.name();
@@ -158,11 +179,24 @@ struct ModelConfig : TrainOptions {
         return Eigen::Map<const VectorX<double>>(list.data(), static_cast<Index>(list.size()));
     }
 
-    /// The presence probability of each feature (n entries).
-    [[nodiscard]] VectorX<double> probability_vector() const {
-        if (const double* p = std::get_if<double>(&probability)) return VectorX<double>::Constant(features, *p);
+    /// The presence probability of each independent feature: the n − features_in_sets(feature_sets) after the sets.
+    [[nodiscard]] VectorX<double> independent_probability_vector() const {
+        const Index independent = features - features_in_sets(feature_sets);
+        if (const double* p = std::get_if<double>(&probability))
+            return VectorX<double>::Constant(std::max<Index>(independent, 0), *p);
         const auto& list = std::get<std::vector<double>>(probability);
         return Eigen::Map<const VectorX<double>>(list.data(), static_cast<Index>(list.size()));
+    }
+
+    /// The marginal presence probability of each feature (n entries): the sets' members, then the independent ones.
+    [[nodiscard]] VectorX<double> probability_vector() const {
+        const VectorX<double> independent = independent_probability_vector();
+        VectorX<double> values(features_in_sets(feature_sets) + independent.size());
+        Index i = 0;
+        for (const FeatureSet& set : feature_sets)
+            for (Index k = 0; k < set.size; ++k) values[i++] = set.probability;
+        values.tail(independent.size()) = independent;
+        return values;
     }
 
     /// The trainer options this config implies.
@@ -183,15 +217,23 @@ inline void validate(const ModelConfig& config) {
                     "' (expected linear, relu_output, relu_hidden or abs_value)");
     detail::require_positive_size(config.features, "features (n)");
     detail::require_positive_size(config.hidden, "hidden (m)");
+    const Index in_sets = features_in_sets(config.feature_sets);
+    detail::require(in_sets <= config.features, "the feature sets hold ", in_sets, " features but there are ",
+                    config.features);
     if (const double* p = std::get_if<double>(&config.probability)) {
         detail::require_probability(*p, "feature probability");
     } else {
         const auto& list = std::get<std::vector<double>>(config.probability);
-        detail::require(static_cast<Index>(list.size()) == config.features, "probability vector has ", list.size(),
-                        " entries but there are ", config.features, " features");
+        const Index independent = config.features - in_sets;
+        detail::require(static_cast<Index>(list.size()) == independent, "probability vector has ", list.size(),
+                        " entries but there are ", independent,
+                        config.feature_sets.empty() ? " features" : " features outside the feature sets");
         for (std::size_t i = 0; i < list.size(); ++i)
-            detail::require_probability(list[i], detail::concat("probability of feature ", i));
+            detail::require_probability(list[i], detail::concat("probability of feature ", in_sets + static_cast<Index>(i)));
     }
+    // The sampler's own checks (set sizes and probabilities, an anticorrelated set's size × probability ≤ 1).
+    if (!config.feature_sets.empty())
+        (void)CorrelatedFeatureSampler<float>(config.feature_sets, config.independent_probability_vector());
     if (const double* ratio = std::get_if<double>(&config.importance)) {
         detail::require_finite_positive(*ratio, "importance ratio");
         // Models train in float: I_i = r^i must stay finite there, for the largest i (or the smallest, r < 1).
@@ -228,7 +270,8 @@ inline void validate(const ModelConfig& config) {
 ///
 /// An empty axis is not swept (the base value is used). The order is models, sizes, importances, probabilities,
 /// learning rates, then seeds innermost, so the seeds of one point are adjacent and the list is the same on every
-/// machine and every run.
+/// machine and every run. A set of base.feature_sets whose probability is NaN takes each config's probability
+/// (which must then be one number), so the sets follow the probability axis.
 struct SweepGrid {
     ModelConfig base;
     std::vector<std::string> models;
@@ -260,6 +303,13 @@ struct SweepGrid {
                             for (std::size_t k = 0; k < count(seeds); ++k) {
                                 if (!seeds.empty()) c.seed = seeds[k];
                                 try {
+                                    for (std::size_t j = 0; j < c.feature_sets.size(); ++j) {
+                                        if (!std::isnan(base.feature_sets[j].probability)) continue;
+                                        const double* p = std::get_if<double>(&c.probability);
+                                        detail::require(p != nullptr, "feature set ", j, " has no probability of its "
+                                                        "own and takes the config's, which is a per-feature list");
+                                        c.feature_sets[j].probability = *p;
+                                    }
                                     validate(c);
                                 } catch (const std::invalid_argument& e) {
                                     throw std::invalid_argument(detail::concat("config ", configs.size(), " (",
