@@ -181,14 +181,87 @@ void bind_sampler(py::module_& m) {
             py::arg("batch"), py::arg("engine"));
 }
 
+/// The (correlation, size, probability) tuples of \p sets.
+inline std::vector<FeatureSet> feature_sets_from(const py::iterable& sets) {
+    std::vector<FeatureSet> out;
+    for (const py::handle item : sets) {
+        const auto tuple = py::reinterpret_borrow<py::object>(item);
+        if (!py::isinstance<py::tuple>(tuple) && !py::isinstance<py::list>(tuple))
+            throw py::value_error("each set must be a (correlation, size, probability) tuple, got " +
+                                  std::string(py::repr(tuple)));
+        const py::sequence fields = tuple;
+        if (fields.size() != 3)
+            throw py::value_error("each set must be a (correlation, size, probability) tuple, got " +
+                                  std::string(py::repr(tuple)));
+        const std::string kind = py::str(fields[0]);
+        FeatureSet set;
+        if (kind == "correlated") set.correlation = SetCorrelation::correlated;
+        else if (kind == "anticorrelated") set.correlation = SetCorrelation::anticorrelated;
+        else throw py::value_error("set correlation must be 'correlated' or 'anticorrelated', got '" + kind + "'");
+        set.size = fields[1].cast<Index>();
+        set.probability = fields[2].cast<double>();
+        out.push_back(set);
+    }
+    return out;
+}
+
+template <class Scalar>
+void bind_correlated_sampler(py::module_& m) {
+    using Sampler = CorrelatedFeatureSampler<Scalar>;
+    const std::string name = std::string("CorrelatedFeatureSampler") + suffix<Scalar>;
+    py::class_<Sampler>(m, name.c_str(),
+                        "Features drawn in sets (all members present or none; at most one present), then independent "
+                        "features.")
+        .def(py::init([](const py::iterable& sets, py::handle independent, double independent_probability,
+                         bool symmetric) {
+                 const FeatureRange range = symmetric ? FeatureRange::symmetric : FeatureRange::unit;
+                 std::vector<FeatureSet> parsed = feature_sets_from(sets);
+                 if (py::isinstance<py::int_>(independent))
+                     return Sampler(std::move(parsed), independent.cast<Index>(), independent_probability, range);
+                 const auto values = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(independent);
+                 if (!values || values.ndim() != 1)
+                     throw py::value_error("independent must be a count or a 1-D array of per-feature probabilities");
+                 return Sampler(std::move(parsed), Eigen::Map<const VectorX<double>>(values.data(), values.shape(0)),
+                                range);
+             }),
+             py::arg("sets"), py::arg("independent"), py::arg("independent_probability"), py::arg("symmetric"))
+        .def_property_readonly("n_features", &Sampler::features)
+        .def_property_readonly("probabilities", [](const Sampler& s) { return copy_vector<Scalar>(s.probabilities()); },
+                               "Each feature's marginal presence probability, shape (features,).")
+        .def_property_readonly("symmetric", [](const Sampler& s) { return s.range() == FeatureRange::symmetric; },
+                               "True for values on [-1, 1), False for [0, 1).")
+        .def_property_readonly("first_independent_feature", &Sampler::first_independent_feature,
+                               "The number of features in sets: the independent features start here.")
+        .def_property_readonly(
+            "sets",
+            [](const Sampler& s) {
+                py::list out;
+                for (const FeatureSet& set : s.sets())
+                    out.append(py::make_tuple(set.correlation == SetCorrelation::correlated ? "correlated"
+                                                                                            : "anticorrelated",
+                                              set.size, set.probability));
+                return out;
+            },
+            "The sets as (correlation, size, probability) tuples, in feature order.")
+        .def_property_readonly_static("dtype", [](py::object) { return py::dtype::of<Scalar>(); })
+        .def(
+            "sample",
+            [](const Sampler& s, Index batch, RandomEngine& engine) {
+                if (batch < 1) throw py::value_error("batch must be at least 1, got " + std::to_string(batch));
+                MatrixX<Scalar> out(s.features(), batch);
+                s.sample(engine, out);
+                return transposed_copy(out);
+            },
+            py::arg("batch"), py::arg("engine"));
+}
+
 /// Training job for Model: the Trainer, a Python callback every callback_every steps, snapshots of the feature
 /// weights every snapshot_every steps (step 0 included), checkpoints, and the shared stop flag checked every few
 /// steps (Trainer's callback_every is the gcd of those periods, at most check_every).
-template <class Model>
+template <class Model, class Sampler>
 class TrainJob final : public Job {
 public:
     using Scalar = typename Model::Scalar;
-    using Sampler = SparseFeatureSampler<Scalar>;
     static constexpr std::int64_t check_every = 8;
 
     TrainJob(py::handle model, const py::dict& spec) : model_object_(py::reinterpret_borrow<py::object>(model)),
@@ -196,15 +269,13 @@ public:
         const Index n = model_.features();
         const py::object sampler = spec["sampler"];
         if (!sampler.is_none()) {
-            if (!py::isinstance<Sampler>(sampler))
-                throw py::value_error(std::string("sampler must be a ") + dtype_name<Scalar> +
-                                      " SparseFeatureSampler for a " + dtype_name<Scalar> + " model");
+            // make_job picked Sampler from the object's type.
             sampler_object_ = sampler;
             sampler_ = &sampler.cast<const Sampler&>();
             if (sampler_->features() != n)
                 throw py::value_error("sampler draws " + std::to_string(sampler_->features()) +
                                       " features but the model has " + std::to_string(n));
-        } else {
+        } else if constexpr (std::is_same_v<Sampler, SparseFeatureSampler<Scalar>>) {
             const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
             const py::object p = spec["probability"];
             if (py::isinstance<py::float_>(p) || py::isinstance<py::int_>(p))
@@ -212,6 +283,8 @@ public:
             else
                 owned_sampler_.emplace(per_feature<double>(p, n, "probability", false), range);
             sampler_ = &*owned_sampler_;
+        } else {
+            throw py::value_error("a training job on feature sets needs its sampler");
         }
         importance_ = per_feature<Scalar>(spec["importance"], n, "importance", true);
 
@@ -370,16 +443,31 @@ private:
     std::vector<std::int64_t> snapshot_steps_;
 };
 
+/// The job for a model of Scalar (nullptr for a model of the other scalar type) on the spec's sampler: the
+/// independent SparseFeatureSampler (given, or built from the probability) or a CorrelatedFeatureSampler.
 template <class Scalar>
 std::unique_ptr<Job> make_job(py::handle model, const py::dict& spec) {
-    if (py::isinstance<LinearModel<Scalar>>(model)) return std::make_unique<TrainJob<LinearModel<Scalar>>>(model, spec);
-    if (py::isinstance<ReluOutputModel<Scalar>>(model))
-        return std::make_unique<TrainJob<ReluOutputModel<Scalar>>>(model, spec);
-    if (py::isinstance<ReluHiddenModel<Scalar>>(model))
-        return std::make_unique<TrainJob<ReluHiddenModel<Scalar>>>(model, spec);
-    if (py::isinstance<AbsValueModel<Scalar>>(model))
-        return std::make_unique<TrainJob<AbsValueModel<Scalar>>>(model, spec);
-    return nullptr;
+    const auto for_model = [&]<class Sampler>(std::type_identity<Sampler>) -> std::unique_ptr<Job> {
+        if (py::isinstance<LinearModel<Scalar>>(model))
+            return std::make_unique<TrainJob<LinearModel<Scalar>, Sampler>>(model, spec);
+        if (py::isinstance<ReluOutputModel<Scalar>>(model))
+            return std::make_unique<TrainJob<ReluOutputModel<Scalar>, Sampler>>(model, spec);
+        if (py::isinstance<ReluHiddenModel<Scalar>>(model))
+            return std::make_unique<TrainJob<ReluHiddenModel<Scalar>, Sampler>>(model, spec);
+        if (py::isinstance<AbsValueModel<Scalar>>(model))
+            return std::make_unique<TrainJob<AbsValueModel<Scalar>, Sampler>>(model, spec);
+        return nullptr;
+    };
+    const bool ours = py::isinstance<LinearModel<Scalar>>(model) || py::isinstance<ReluOutputModel<Scalar>>(model) ||
+                      py::isinstance<ReluHiddenModel<Scalar>>(model) || py::isinstance<AbsValueModel<Scalar>>(model);
+    if (!ours) return nullptr;
+    const py::object sampler = spec["sampler"];
+    if (sampler.is_none() || py::isinstance<SparseFeatureSampler<Scalar>>(sampler))
+        return for_model(std::type_identity<SparseFeatureSampler<Scalar>>{});
+    if (py::isinstance<CorrelatedFeatureSampler<Scalar>>(sampler))
+        return for_model(std::type_identity<CorrelatedFeatureSampler<Scalar>>{});
+    throw py::value_error(std::string("sampler must be a ") + dtype_name<Scalar> +
+                          " SparseFeatureSampler or CorrelatedFeatureSampler for a " + dtype_name<Scalar> + " model");
 }
 
 template <class Scalar>
@@ -392,6 +480,7 @@ void bind_scalar(py::module_& m) {
     bind_model<AbsValueModel<Scalar>>(m, "AbsValueModel" + s,
                                       "The absolute-value model: y = ReLU(W2 ReLU(W1 x) + b), target |x| on [-1, 1].");
     bind_sampler<Scalar>(m);
+    bind_correlated_sampler<Scalar>(m);
 }
 
 }  // namespace tms::python

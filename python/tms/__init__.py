@@ -17,8 +17,9 @@ from .analysis import (DEFAULT_NEURON_FLOOR, DEFAULT_NEURON_THRESHOLD, classify_
                        feature_dimensionality, feature_norms, gram, neuron_feature_counts, represented_features,
                        superposition)
 from .io import LoadedModel, load_model, save_model
-from .models import (MODEL_KINDS, AbsValueModel, LinearModel, Model, ReluHiddenModel, ReluOutputModel,
-                     SparseFeatureSampler, from_arena, from_notebook, model, stack_weights, to_arena, to_notebook)
+from .models import (MODEL_KINDS, AbsValueModel, CorrelatedFeatureSampler, LinearModel, Model, ReluHiddenModel,
+                     ReluOutputModel, SparseFeatureSampler, from_arena, from_notebook, model, stack_weights, to_arena,
+                     to_notebook)
 from .training import TrainConfig, TrainResult, best_of, grid, train, train_many
 from .reproduction import reproduce
 
@@ -32,6 +33,8 @@ AbsValueModelF32 = _tms.AbsValueModelF32
 AbsValueModelF64 = _tms.AbsValueModelF64
 SparseFeatureSamplerF32 = _tms.SparseFeatureSamplerF32
 SparseFeatureSamplerF64 = _tms.SparseFeatureSamplerF64
+CorrelatedFeatureSamplerF32 = _tms.CorrelatedFeatureSamplerF32
+CorrelatedFeatureSamplerF64 = _tms.CorrelatedFeatureSamplerF64
 
 __all__ = [
     "__version__", "Error", "DivergenceError", "FormatError", "RandomEngine",
@@ -39,6 +42,7 @@ __all__ = [
     "LinearModelF32", "LinearModelF64", "ReluOutputModelF32", "ReluOutputModelF64", "ReluHiddenModelF32",
     "ReluHiddenModelF64", "AbsValueModelF32", "AbsValueModelF64",
     "SparseFeatureSampler", "SparseFeatureSamplerF32", "SparseFeatureSamplerF64",
+    "CorrelatedFeatureSampler", "CorrelatedFeatureSamplerF32", "CorrelatedFeatureSamplerF64",
     "to_notebook", "from_notebook", "to_arena", "from_arena", "stack_weights",
     "TrainConfig", "TrainResult", "train", "train_many", "grid", "best_of",
     "gram", "feature_norms", "represented_features", "superposition", "feature_dimensionality",

@@ -17,7 +17,7 @@ from . import _tms
 
 __all__ = [
     "Model", "LinearModel", "ReluOutputModel", "ReluHiddenModel", "AbsValueModel", "SparseFeatureSampler",
-    "RandomEngine", "model", "MODEL_KINDS", "to_notebook", "from_notebook", "to_arena", "from_arena", "stack_weights",
+    "CorrelatedFeatureSampler", "RandomEngine", "model", "MODEL_KINDS", "to_notebook", "from_notebook", "to_arena", "from_arena", "stack_weights",
 ]
 
 RandomEngine = _tms.RandomEngine
@@ -159,6 +159,45 @@ for _suffix in ("F32", "F64"):
     SparseFeatureSampler.register(getattr(_tms, "SparseFeatureSampler" + _suffix))
 
 
+class CorrelatedFeatureSampler(abc.ABC):
+    """Features drawn in sets, as in the paper's "Superposition with correlated features": the members of a
+    correlated set are all present or all absent, at most one member of an anticorrelated set is present; then
+    independent features. Values of present features are uniform on [0, 1) (or [-1, 1)), drawn independently.
+
+    Parameters
+    ----------
+    sets : list of (correlation, size, probability)
+        ``correlation`` is "correlated" or "anticorrelated"; the set takes ``size`` consecutive features, in the
+        order given, before the independent ones; each member is present with marginal ``probability`` (so an
+        anticorrelated set fires with size × probability, which must be ≤ 1). ARENA's ``n_correlated_pairs=k`` is
+        ``[("correlated", 2, p)] * k``.
+    independent : int or array_like, default 0
+        The number of independent features after the sets (each present with ``independent_probability``), or
+        their per-feature probabilities.
+    independent_probability : float, default 0.0
+    symmetric : bool, default False
+        Values on [-1, 1) (the absolute-value task).
+    dtype : numpy dtype, default float32
+
+    ``sample(batch, engine)`` / ``sample(batch, seed=...)`` as :class:`SparseFeatureSampler`; ``sets``,
+    ``probabilities`` (each feature's marginal), ``first_independent_feature``. Pass it to :func:`tms.train` as
+    ``sampler=``, or give a :class:`tms.TrainConfig` ``sets=``.
+    """
+
+    def __new__(cls, sets, independent=0, independent_probability: float = 0.0, *, symmetric: bool = False,
+                dtype=np.float32):
+        concrete = getattr(_tms, "CorrelatedFeatureSampler" + _dtype_key(dtype))
+        if isinstance(independent, (bool, np.bool_)):
+            raise ValueError("independent must be a count or per-feature probabilities, got a bool")
+        if isinstance(independent, (int, np.integer)):
+            independent = int(independent)
+        return concrete(list(sets), independent, float(independent_probability), bool(symmetric))
+
+
+for _suffix in ("F32", "F64"):
+    CorrelatedFeatureSampler.register(getattr(_tms, "CorrelatedFeatureSampler" + _suffix))
+
+
 def _sample(self, batch: int, engine: RandomEngine | None = None, *, seed: int | None = None) -> np.ndarray:
     """Draws ``batch`` samples, shape (batch, features), from ``engine`` or a fresh engine for ``seed``."""
     if (engine is None) == (seed is None):
@@ -169,9 +208,10 @@ def _sample(self, batch: int, engine: RandomEngine | None = None, *, seed: int |
 
 
 for _suffix in ("F32", "F64"):
-    _cls = getattr(_tms, "SparseFeatureSampler" + _suffix)
-    _cls._sample = _cls.sample
-    _cls.sample = _sample
+    for _name in ("SparseFeatureSampler", "CorrelatedFeatureSampler"):
+        _cls = getattr(_tms, _name + _suffix)
+        _cls._sample = _cls.sample
+        _cls.sample = _sample
 
 
 def _check_stack(weights, name: str, ndim_hint: str) -> np.ndarray:

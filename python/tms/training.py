@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _tms
 from . import analysis
-from .models import MODEL_KINDS, Model, model as make_model
+from .models import MODEL_KINDS, CorrelatedFeatureSampler, Model, model as make_model
 
 __all__ = ["TrainConfig", "TrainResult", "train", "train_many", "grid", "best_of"]
 
@@ -33,7 +33,11 @@ class TrainConfig:
     features, hidden : int
         n and m.
     probability : float or array_like of shape (features,)
-        Feature presence probability p = 1 − S, one for all features or one per feature.
+        Feature presence probability p = 1 − S, one for all features or one per feature (with ``sets``: for the
+        independent features after the sets, one for all or one per independent feature).
+    sets : list of (correlation, size, probability), optional
+        Feature sets drawn together (:class:`tms.CorrelatedFeatureSampler`) on the first features, e.g.
+        ``[("correlated", 2, 0.05)] * 2``; a probability of None takes ``probability`` (which must then be a number).
     importance : float or array_like of shape (features,)
         A ratio r (I_i = r^i) or the n importances.
     steps, batch_size, learning_rate, optimizer, weight_decay, momentum, nesterov, schedule, log_every,
@@ -50,6 +54,7 @@ class TrainConfig:
     hidden: int = 5
     probability: Any = 0.01
     importance: Any = 1.0
+    sets: Any = None
     steps: int = 10_000
     batch_size: int = 1024
     learning_rate: float = 1e-3
@@ -70,7 +75,9 @@ class TrainConfig:
             if field.name == "seed":
                 continue
             value = getattr(self, field.name)
-            if isinstance(value, (np.ndarray, list)):
+            if field.name == "sets" and value is not None:
+                value = tuple(tuple(s) for s in value)
+            elif isinstance(value, (np.ndarray, list)):
                 value = tuple(np.asarray(value).ravel().tolist())
             elif field.name == "dtype":
                 value = np.dtype(value).name
@@ -209,7 +216,7 @@ def train(model: Model, *, probability=0.01, importance=1.0, sampler=None, steps
         Feature presence probability p = 1 − S (values uniform on [0, 1), or [-1, 1) for the abs-value model).
     importance : float or array_like of shape (features,), default 1.0
         A ratio r giving I_i = r^i (the paper's 0.7), or the n importances.
-    sampler : SparseFeatureSampler, optional
+    sampler : SparseFeatureSampler or CorrelatedFeatureSampler, optional
         The data instead of ``probability`` (same dtype and features as the model).
     steps, batch_size, learning_rate : int, int, float
         The notebook's 10,000 steps of 1024 samples at lr 1e-3 by default.
@@ -272,6 +279,29 @@ def _as_config(item) -> TrainConfig:
     raise TypeError(f"train_many: each config must be a TrainConfig or a dict, got {type(item).__name__}")
 
 
+def _sets_sampler(config: TrainConfig):
+    """The CorrelatedFeatureSampler of a config with ``sets`` (None without)."""
+    if not config.sets:
+        return None
+    scalar = np.ndim(config.probability) == 0
+    sets = []
+    for entry in config.sets:
+        if len(entry) != 3:
+            raise ValueError(f"each set must be a (correlation, size, probability) tuple, got {entry!r}")
+        correlation, size, probability = entry
+        if probability is None:
+            if not scalar:
+                raise ValueError("a set without a probability takes the config's, which is a per-feature list")
+            probability = float(config.probability)
+        sets.append((correlation, int(size), float(probability)))
+    in_sets = sum(size for _, size, _ in sets)
+    if in_sets > config.features:
+        raise ValueError(f"the feature sets hold {in_sets} features but the model has {config.features}")
+    independent = config.features - in_sets if scalar else np.asarray(config.probability, dtype=np.float64)
+    return CorrelatedFeatureSampler(sets, independent, float(config.probability) if scalar else 0.0,
+                                    symmetric=config.model == "abs_value", dtype=config.dtype)
+
+
 def train_many(configs: Iterable[TrainConfig | dict], *, threads: int = 0, snapshot_every: int = 0,
                callback: Callable[[dict], Any] | None = None, callback_every: int = 0) -> list[TrainResult]:
     """Trains one model per config, in parallel on ``threads`` threads (0: every core).
@@ -306,7 +336,7 @@ def train_many(configs: Iterable[TrainConfig | dict], *, threads: int = 0, snaps
         model_object = make_model(config.model, config.features, config.hidden, dtype=config.dtype,
                                   seed=config.seed)
         specs.append(_spec(model_object, probability=config.probability, importance=config.importance,
-                           sampler=None, steps=config.steps, batch_size=config.batch_size,
+                           sampler=_sets_sampler(config), steps=config.steps, batch_size=config.batch_size,
                            learning_rate=config.learning_rate, optimizer=config.optimizer,
                            weight_decay=config.weight_decay, momentum=config.momentum, nesterov=config.nesterov,
                            schedule=config.schedule, seed=config.seed, log_every=config.log_every,

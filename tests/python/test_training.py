@@ -108,6 +108,26 @@ def test_per_feature_probability_and_sampler():
         tms.train(tms.ReluOutputModel(8, 3), sampler=tms.SparseFeatureSampler(p, dtype=np.float64))
 
 
+def test_correlated_sets_match_the_cli_and_train_many(tms_cli):
+    # tms train --correlated-sets 1x2 --anticorrelated-sets 1x2@0.1: the same sampler, the same weights bit for bit.
+    out = subprocess.run([tms_cli, "train", "--model", "relu_output", "-n", "6", "-m", "2", "-p", "0.05",
+                          "--importance", "1", "--correlated-sets", "1x2", "--anticorrelated-sets", "1x2@0.1",
+                          "--steps", "200", "--seed", "4", "--json"], capture_output=True, text=True, check=True).stdout
+    expected = json.loads(out.splitlines()[0])
+    sets = [("correlated", 2, 0.05), ("anticorrelated", 2, 0.1)]
+    model = tms.ReluOutputModel(6, 2, seed=4)
+    tms.train(model, sampler=tms.CorrelatedFeatureSampler(sets, 2, 0.05), steps=200, seed=4)
+    assert np.array_equal(model.W, np.array(expected["W"], dtype=np.float32))
+    [many] = tms.train_many([tms.TrainConfig(features=6, hidden=2, probability=0.05, steps=200, seed=4,
+                                             sets=[("correlated", 2, None), ("anticorrelated", 2, 0.1)])])
+    assert np.array_equal(many.W, model.W)
+    independent = tms.ReluOutputModel(6, 2, seed=4)
+    tms.train(independent, probability=0.05, steps=200, seed=4)
+    assert not np.array_equal(independent.W, model.W)
+    with pytest.raises(ValueError, match="the feature sets hold 8 features but the model has 6"):
+        tms.train_many([tms.TrainConfig(features=6, hidden=2, sets=[("correlated", 4, 0.1)] * 2)])
+
+
 def test_divergence_raises_and_keeps_finite_weights():
     model = tms.ReluOutputModel(6, 3, seed=0)
     with pytest.raises(tms.DivergenceError, match="diverged"):
