@@ -58,3 +58,27 @@ TEST_CASE("RandomBits: construction advances the engine by exactly 32 draws") {
     const tms::detail::RandomBits bits(engine);
     CHECK(engine() == expected());
 }
+
+TEST_CASE("RandomBits: take_runs gives the words of as many take32 calls, as many runs as the buffer holds") {
+    tms::RandomEngine first_engine(99), second_engine(99);
+    tms::detail::RandomBits one_by_one(first_engine), in_blocks(second_engine);
+    for (const std::size_t count : {16u, 16u, 48u, 5u, 64u}) {
+        CAPTURE(count);
+        std::size_t taken = 0;
+        while (taken < 300) {
+            const auto [words, runs] = in_blocks.take_runs(count, 300 - taken);
+            REQUIRE(runs >= 1);
+            REQUIRE(runs <= 300 - taken);
+            for (std::size_t r = 0; r < runs; ++r) {
+                const std::uint32_t* expected = one_by_one.take32(count);
+                CHECK(std::equal(expected, expected + count, words + r * count));
+            }
+            taken += runs;
+        }
+    }
+    // A minimum fill of 128 words holds 8 runs of 16: a request for 100 runs gets 8.
+    tms::RandomEngine engine(5);
+    tms::detail::RandomBits fresh(engine);
+    CHECK(fresh.take_runs(16, 100).second == 8);
+    CHECK(fresh.take_runs(16, 3).second == 3);
+}

@@ -41,6 +41,18 @@ public:
         return run;
     }
 
+    /// Up to \p max_runs consecutive runs of \p count ≤ capacity words, as many as the buffer holds (at least one:
+    /// it refills as take32 would), and how many: exactly the words that many take32(count) calls return, so a
+    /// loop over samples can take them in blocks without changing the stream.
+    std::pair<const std::uint32_t*, std::size_t> take_runs(std::size_t count, std::size_t max_runs) noexcept {
+        TMS_ASSERT(count >= 1 && count <= capacity && max_runs >= 1);
+        if (filled_ - position_ < count) refill(count);
+        const std::size_t runs = std::min(max_runs, (filled_ - position_) / count);
+        const std::uint32_t* first = words_.data() + position_;
+        position_ += runs * count;
+        return {first, runs};
+    }
+
 private:
     /// Generates at least \p count words, and at least minimum_refill: a sparse tile needs only a few dozen words,
     /// and generating the whole buffer for it was a fifth of a training step at p = 0.01.

@@ -212,25 +212,49 @@ private:
     void sample_bernoulli(detail::RandomBits& bits, Index samples, SparseBatch<Scalar>& batch) const {
         const Index n = features();
         batch.indices.resize(static_cast<std::size_t>(samples * n));
+        batch.sample_ids.resize(static_cast<std::size_t>(samples));
+        batch.offsets.resize(static_cast<std::size_t>(samples) + 1);
         std::int32_t* indices = batch.indices.data();
+        std::int32_t* ids = batch.sample_ids.data();
+        std::int32_t* ends = batch.offsets.data() + 1;  // offsets[0] = 0 from reset()
         std::int32_t nnz = 0;
-        for (Index s = 0; s < samples; ++s) {
-            // 64 features at a time: SIMD comparisons give a bit mask, then the present features are read off the
-            // mask, so the serial part costs one step per present feature.
-            for (Index first = 0; first < n; first += 64) {
-                // Thresholds are zero-padded to whole SIMD registers (padding is never present), so draw that many.
-                const auto count = std::min<std::size_t>(64, thresholds_.size() - static_cast<std::size_t>(first));
-                const std::uint32_t* words = bits.take32(count);
-                std::uint64_t present =
-                    simd::presence_mask(words, thresholds_.data() + first, always_.data() + first, count);
-                for (; present != 0; present &= present - 1)
-                    indices[nnz++] = static_cast<std::int32_t>(first + std::countr_zero(present));
+        std::size_t nonempty = 0;
+        const auto close = [&](Index s) {
+            // Branch-free: a sample's id and end are written either way and kept only if it has a feature.
+            ids[nonempty] = static_cast<std::int32_t>(s);
+            ends[nonempty] = nnz;
+            nonempty += static_cast<std::size_t>(nnz != (nonempty ? ends[nonempty - 1] : 0));
+        };
+        if (thresholds_.size() <= 64) {
+            // One presence word per (padded) feature and sample: a sample's words are one SIMD mask, its present
+            // features read off the mask in one compress. Words come in blocks of samples (take_runs: the same
+            // words as one take32 per sample).
+            const std::size_t count = thresholds_.size();
+            for (Index s = 0; s < samples;) {
+                const auto [words, runs] = bits.take_runs(count, static_cast<std::size_t>(samples - s));
+                for (std::size_t r = 0; r < runs; ++r, ++s) {
+                    const std::uint64_t present =
+                        simd::presence_mask(words + r * count, thresholds_.data(), always_.data(), count);
+                    nnz += static_cast<std::int32_t>(simd::set_bit_positions(present, 0, indices + nnz));
+                    close(s);
+                }
             }
-            if (nnz != batch.offsets.back()) {
-                batch.sample_ids.push_back(static_cast<std::int32_t>(s));
-                batch.offsets.push_back(nnz);
+        } else {
+            for (Index s = 0; s < samples; ++s) {
+                // 64 features at a time, each block's words one take32 (padding is never present).
+                for (Index first = 0; first < n; first += 64) {
+                    const auto count = std::min<std::size_t>(64, thresholds_.size() - static_cast<std::size_t>(first));
+                    const std::uint32_t* words = bits.take32(count);
+                    const std::uint64_t present =
+                        simd::presence_mask(words, thresholds_.data() + first, always_.data() + first, count);
+                    nnz += static_cast<std::int32_t>(
+                        simd::set_bit_positions(present, static_cast<std::int32_t>(first), indices + nnz));
+                }
+                close(s);
             }
         }
+        batch.sample_ids.resize(nonempty);
+        batch.offsets.resize(nonempty + 1);
         batch.indices.resize(static_cast<std::size_t>(nnz));
         draw_values(bits, batch);
     }

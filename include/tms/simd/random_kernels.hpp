@@ -5,9 +5,11 @@
 /// The lane count is fixed at eight whatever the instruction set (one AVX-512 register, two AVX2, four SSE2), so
 /// a seed yields the same numbers on every machine.
 
+#include <bit>
 #include <cstddef>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -141,13 +143,42 @@ template <class Arch = xsimd::default_arch>
     for (std::size_t first = 0; first < vector_end; first += lanes) {
         const auto present = (batch::load_unaligned(words + first) < batch::load_unaligned(thresholds + first)) |
                              (batch::load_unaligned(always + first) != zero);
-        // The lanes carry distinct bits, so their sum is their union.
-        mask |= std::uint64_t{xsimd::hadd(xsimd::select(present, bits, zero))} << first;
+        if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+            // AVX-512 comparisons produce the lane mask itself (xsimd 8.1 has no portable way to read it).
+            mask |= std::uint64_t{static_cast<std::uint16_t>(present.data)} << first;
+        } else {
+            // The lanes carry distinct bits, so their sum is their union.
+            mask |= std::uint64_t{xsimd::hadd(xsimd::select(present, bits, zero))} << first;
+        }
     }
     if (vector_end == count) return mask;  // also keeps the shift below under 64 bits when count = 64
     return mask | (reference::presence_mask(words + vector_end, thresholds + vector_end, always + vector_end,
                                             count - vector_end)
                    << vector_end);
+}
+
+/// Writes the positions of the set bits of \p mask, plus \p first, in increasing order to \p out (which has room
+/// for 64) and returns how many: a sparse sample's feature indices from its presence mask, without a branch per
+/// bit where AVX-512's compress-store exists.
+template <class Arch = xsimd::default_arch>
+[[gnu::always_inline]] inline std::size_t set_bit_positions(std::uint64_t mask, std::int32_t first,
+                                                            std::int32_t* out) noexcept {
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+        using ints = xsimd::batch<std::int32_t, Arch>;
+        alignas(64) static constexpr std::int32_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        const ints lanes = ints::load_aligned(iota);
+        std::size_t written = 0;
+        for (std::int32_t block = 0; mask != 0; block += 16, mask >>= 16) {
+            const auto bits = static_cast<std::uint16_t>(mask & 0xFFFF);  // an __mmask16
+            _mm512_mask_compressstoreu_epi32(out + written, bits, lanes + ints(first + block));
+            written += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(bits)));
+        }
+        return written;
+    } else {
+        std::size_t written = 0;
+        for (; mask != 0; mask &= mask - 1) out[written++] = first + static_cast<std::int32_t>(std::countr_zero(mask));
+        return written;
+    }
 }
 
 /// Geometric(p) gaps between present features: floor(log U / log(1 − p)) with U = (⌊w/2⁸⌋ + ½)·2⁻²⁴ ∈ (0, 1)
