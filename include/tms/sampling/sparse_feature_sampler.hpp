@@ -272,27 +272,47 @@ private:
             gaps.size(),
             (static_cast<std::size_t>(expected + 4.0 * std::sqrt(expected)) + gap_block) / gap_block * gap_block);
         std::size_t next_gap = chunk;
+        // Branch-free bookkeeping: every present feature finds its sample by multiplying with 1/n (exact after
+        // the two corrections below) and rewrites its sample's id and end; a new sample advances the count. The
+        // test "same sample as the last feature?" was a coin flip in the regime between sparse and dense, and
+        // its mispredictions cost more than the rest of the loop.
+        const double inverse_n = 1.0 / static_cast<double>(n);
         Index position = -1;
-        Index sample = -1;        // the nonempty sample being filled
-        Index sample_start = 0;   // flat position of its feature 0
+        Index current = -1;          // the sample of the last present feature
+        std::size_t nonempty = 0;
+        std::size_t nonzeros = 0;
+        std::int32_t* indices = nullptr;
+        std::int32_t* ids = nullptr;
+        std::int32_t* ends = nullptr;  // ends[j] = offsets[j + 1]
         for (;;) {
             if (next_gap == chunk) {
                 simd::geometric_gaps(bits.take32(chunk), gaps.data(), chunk, inverse_log_absent);
                 next_gap = 0;
+                // Room for this chunk's features (at most one per gap); capacity was reserved by sample_sparse.
+                const auto room = std::min(nonzeros + chunk, static_cast<std::size_t>(total));
+                batch.indices.resize(room);
+                batch.sample_ids.resize(std::min(room, static_cast<std::size_t>(samples)));
+                batch.offsets.resize(batch.sample_ids.size() + 1);
+                indices = batch.indices.data();
+                ids = batch.sample_ids.data();
+                ends = batch.offsets.data() + 1;
             }
             // A gap is below 2⁴⁰ for any p the sampler accepts; clamp anyway before converting to Index.
             const float gap = std::min(gaps[next_gap++], static_cast<float>(total));
             position += 1 + static_cast<Index>(gap);
             if (position >= total) break;
-            if (position >= sample_start + n || sample < 0) {
-                // A new sample: close the previous one; one division per nonempty sample, none per empty one.
-                if (sample >= 0) batch.close_sample(sample);
-                sample = position / n;
-                sample_start = sample * n;
-            }
-            batch.indices.push_back(static_cast<std::int32_t>(position - sample_start));
+            Index sample = static_cast<Index>(static_cast<double>(position) * inverse_n);
+            sample -= static_cast<Index>(sample * n > position);
+            sample += static_cast<Index>((sample + 1) * n <= position);
+            nonempty += static_cast<std::size_t>(sample != current);
+            current = sample;
+            ids[nonempty - 1] = static_cast<std::int32_t>(sample);
+            indices[nonzeros++] = static_cast<std::int32_t>(position - sample * n);
+            ends[nonempty - 1] = static_cast<std::int32_t>(nonzeros);
         }
-        if (sample >= 0) batch.close_sample(sample);
+        batch.indices.resize(nonzeros);
+        batch.sample_ids.resize(nonempty);
+        batch.offsets.resize(nonempty + 1);
         draw_values(bits, batch);
     }
 
