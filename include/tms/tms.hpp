@@ -50,6 +50,7 @@
 #include "sampling/random_engine.hpp"
 #include "sampling/sparse_batch.hpp"
 #include "sampling/sparse_feature_sampler.hpp"
+#include "sweep/pruned_best_of.hpp"
 #include "sweep/run_config.hpp"
 #include "sweep/run_sweep.hpp"
 #include "sweep/sweep_config.hpp"

@@ -216,13 +216,15 @@ PYBIND11_MODULE(_tms, m) {
 #ifdef TMS_PYTHON_WITH_REPRODUCE
     m.def(
         "_reproduce",
-        [](const std::string& out, bool quick, unsigned threads, Index best_of, std::int64_t steps, bool verbose) {
+        [](const std::string& out, bool quick, unsigned threads, Index best_of, std::int64_t steps, bool verbose,
+           bool pruned_best_of) {
             tms::cli::ReproduceOptions options;
             options.out = out;
             options.quick = quick;
             options.threads = threads;
             options.best_of = best_of;
             options.steps = steps;
+            options.pruned_best_of = pruned_best_of;
             if (verbose) options.log = [](const std::string& line) { std::fputs(line.c_str(), stderr); };
             tms::cli::ReproduceOutcome outcome;
             {
@@ -237,7 +239,8 @@ PYBIND11_MODULE(_tms, m) {
             result["seconds"] = outcome.seconds;
             return result;
         },
-        py::arg("out"), py::arg("quick"), py::arg("threads"), py::arg("best_of"), py::arg("steps"), py::arg("verbose"));
+        py::arg("out"), py::arg("quick"), py::arg("threads"), py::arg("best_of"), py::arg("steps"), py::arg("verbose"),
+        py::arg("pruned_best_of"));
 #endif
 
     // Analyses on W (hidden, features); the Python wrappers accept models and stacks too.

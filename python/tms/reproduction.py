@@ -11,7 +11,7 @@ __all__ = ["reproduce"]
 
 
 def reproduce(out_dir, *, quick: bool = True, threads: int = 0, best_of: int = 0, steps: int = 0,
-              verbose: bool = False) -> dict:
+              verbose: bool = False, pruned_best_of: bool = False) -> dict:
     """Re-run the paper's experiments and write SVG figures, .npy weights, summary.json and report.html to
     ``out_dir`` (the same driver as the ``tms reproduce`` command).
 
@@ -28,6 +28,10 @@ def reproduce(out_dir, *, quick: bool = True, threads: int = 0, best_of: int = 0
         0 means the default (every core; 1000 or quick 50 relu_hidden seeds; 10,000 or quick 3,000 steps).
     verbose : bool
         Print progress lines to stderr.
+    pruned_best_of : bool
+        **Not the paper's protocol**: the ReLU hidden experiment picks its best seed by successive halving (all seeds
+        to 10% of the steps, the best quarter to 32%, the best quarter of those to the end; about a fifth of the
+        training). ``summary["config"]["pruned_best_of"]`` and the report say so.
 
     Returns
     -------
@@ -40,7 +44,7 @@ def reproduce(out_dir, *, quick: bool = True, threads: int = 0, best_of: int = 0
         if int(value) < 0:
             raise ValueError(f"{name} must be non-negative (0: the default), got {value}")
     out = os.fspath(out_dir)
-    _tms._reproduce(out, bool(quick), int(threads), int(best_of), int(steps), bool(verbose))
+    _tms._reproduce(out, bool(quick), int(threads), int(best_of), int(steps), bool(verbose), bool(pruned_best_of))
     with open(os.path.join(out, "summary.json")) as f:
         summary = json.load(f)
     summary["out_dir"] = out

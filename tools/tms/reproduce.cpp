@@ -192,19 +192,32 @@ void two_dimensional(Output& out, const ex::Settings& settings) {
     out.summary["experiments"][name] = section;
 }
 
+/// How the ReLU hidden experiment picks its models, for summary.json.
+std::string best_of_protocol(const ex::Settings& settings) {
+    return settings.pruned_best_of ? "pruned best-of by successive halving (not the paper's protocol)"
+                                   : "best of all seeds, each trained for all steps (the paper's protocol)";
+}
+
+/// "best of 1000" or "pruned best of 1000", for titles.
+std::string best_of_label(const ex::Settings& settings) {
+    return std::string(settings.pruned_best_of ? "pruned best of " : "best of ") + std::to_string(settings.best_of);
+}
+
 void privileged_basis(Output& out, const ex::Settings& settings) {
     const std::string name = "relu_hidden";
     const ex::PrivilegedBasisResults r = checked(out, name, settings, [](const ex::Settings& s) {
         return ex::run_privileged_basis({}, s);
     });
     json section = {{"n", r.config.features}, {"m", r.config.hidden}, {"importance_ratio", r.config.importance_ratio},
-                    {"probabilities", r.config.probabilities}, {"best_of", settings.best_of}, {"points", json::array()}};
+                    {"probabilities", r.config.probabilities}, {"best_of", settings.best_of},
+                    {"protocol", best_of_protocol(settings)}, {"points", json::array()}};
     std::string table = "<table><tr><th>1\u2212S</th><th>excerpt (represented, mono, poly)</th><th>measured</th>"
                         "<th>neuron labels</th></tr>\n";
     for (std::size_t k = 0; k < r.points.size(); ++k) {
         const ex::Point& p = r.points[k];
         const std::string stem = name + "_" + p_name(p.probability);
         json entry = point_json(p);
+        entry["trained_steps"] = p.trained_steps;
         json kinds = json::array();
         std::string labels;
         for (const NeuronKind kind : classify_neurons(p.model.W, NeuronCriteria{})) {
@@ -223,8 +236,8 @@ void privileged_basis(Output& out, const ex::Settings& settings) {
                              stem + "_W", name)},
             {"stacks", out.figure(plot::neuron_stack_figure(p.model.W,
                                                             "relu_hidden neuron stacks, 1\u2212S = " +
-                                                                number(p.probability) + " (best of " +
-                                                                std::to_string(settings.best_of) + ")"),
+                                                                number(p.probability) + " (" +
+                                                                best_of_label(settings) + ")"),
                                   stem + "_stacks", name)}};
         entry["npy"] = {{"W", out.npy(p.model.W, stem + "_W")}, {"b", out.npy(p.model.b, stem + "_b")}};
         section["points"].push_back(entry);
@@ -510,7 +523,14 @@ std::string report_html(const Output& out) {
             number(config["learning_rate"].get<double>()) + " (relu_hidden: " +
             std::to_string(config["relu_hidden_steps"].get<std::int64_t>()) + " steps at " +
             number(config["relu_hidden_learning_rate"].get<double>()) + ", best of " +
-            std::to_string(config["best_of"].get<Index>()) + " seeds), " +
+            std::to_string(config["best_of"].get<Index>()) + " seeds" +
+            (config["pruned_best_of"].is_null()
+                 ? std::string()
+                 : " <b>by successive halving: a pruned best-of, not the paper's protocol</b> (first cut at " +
+                       number(config["pruned_best_of"]["first_cut"].get<double>()) + " of the steps, " +
+                       std::to_string(config["pruned_best_of"]["cuts"].get<int>()) + " cuts, keeping " +
+                       number(config["pruned_best_of"]["keep"].get<double>()) + " at each)") +
+            "), " +
             std::to_string(config["threads"].get<unsigned>()) + " threads, " +
             number(std::round(config["seconds"].get<double>())) + " s. " + out.summary["verdict"].get<std::string>() +
             "</p>\n<p>Every claim is checked three times: on the trained models, on their untrained (initial) weights, "
@@ -588,6 +608,12 @@ ReproduceOutcome reproduce(const ReproduceOptions& options) {
             hidden.steps = full_steps;
             hidden.learning_rate = full_learning_rate;
         }
+        if (options.pruned_best_of) hidden.pruned_best_of = PruneSchedule{};
+        out.summary["config"]["pruned_best_of"] =
+            hidden.pruned_best_of ? json{{"first_cut", hidden.pruned_best_of->first_cut},
+                                         {"cuts", hidden.pruned_best_of->cuts},
+                                         {"keep", hidden.pruned_best_of->keep}}
+                                  : json(nullptr);
         out.summary["config"]["relu_hidden_steps"] = hidden.steps;
         out.summary["config"]["relu_hidden_learning_rate"] = hidden.learning_rate;
         privileged_basis(out, hidden);

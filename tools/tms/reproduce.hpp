@@ -25,6 +25,10 @@ struct ReproduceOptions {
     Index best_of = 0;
     /// Training steps per model; 0 means the default (10,000; quick 3,000 except relu_hidden's 10,000).
     std::int64_t steps = 0;
+    /// The ReLU hidden experiment's best-of by successive halving (tms::pruned_best_of with the default
+    /// tms::PruneSchedule) instead of training every seed for all its steps: **not the paper's protocol**, labelled
+    /// so in summary.json, the report and the figure titles.
+    bool pruned_best_of = false;
     /// Where progress goes (one line per call); empty means nowhere.
     std::function<void(const std::string&)> log;
     /// Update one line in place (a terminal) rather than printing a line every 10%.

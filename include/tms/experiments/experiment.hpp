@@ -14,12 +14,14 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "../fwd.hpp"
 #include "../parallel/thread_pool.hpp"
+#include "../sweep/pruned_best_of.hpp"
 #include "../sweep/run_config.hpp"
 #include "../config.hpp"
 
@@ -55,6 +57,10 @@ struct Settings {
     Index best_of = 1000;
     /// Worker threads; 0 means every core.
     unsigned threads = 0;
+    /// Unset (the default): every seed of a best-of trains for all its steps, the paper's protocol. Set: points
+    /// with more than one seed take the best by successive halving (tms::pruned_best_of), which is **not the
+    /// paper's protocol** and may miss a seed that is poor early and best late.
+    std::optional<PruneSchedule> pruned_best_of;
     Control control = Control::none;
     /// Called after each model (from worker threads, serialised): experiment name, models done, models in all.
     std::function<void(std::string_view, std::size_t, std::size_t)> progress;
@@ -91,6 +97,9 @@ struct Point {
     /// The model (best of the seeds where the experiment takes a best-of); under Control::wrong_data it was
     /// trained on other data than \ref probability says.
     SweepResult model;
+    /// Training steps taken over all seeds of this point: seeds × steps under the paper's protocol, fewer under
+    /// Settings::pruned_best_of.
+    std::int64_t trained_steps = 0;
 };
 
 namespace detail {
@@ -169,10 +178,30 @@ inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& config
             configs.push_back(model_config(model, n, m, importance, wrong_data ? wrong(p) : p, settings,
                                            static_cast<std::uint64_t>(s)));
         }
-    std::vector<SweepResult> all = train_all(configs, settings, name);
     std::vector<Point> points;
+    if (settings.pruned_best_of && count > 1 && settings.control != Control::untrained) {
+        // Progress counts seed-stages (every seed to the first cut, the survivors to each later stop).
+        std::string label = std::string(name) + " (pruned best-of, seed-stages";
+        label += settings.control == Control::none ? std::string(")")
+                                                   : std::string(", ") + to_string(settings.control) + " control)";
+        for (std::size_t k = 0; k < probabilities.size(); ++k) {
+            const std::vector<ModelConfig> seeds(configs.begin() + static_cast<std::ptrdiff_t>(k * count),
+                                                 configs.begin() + static_cast<std::ptrdiff_t>((k + 1) * count));
+            // Progress over the whole experiment: point k of K reports its stages as the k-th K-th of the work.
+            const auto progress = [&](std::size_t done, std::size_t total) {
+                if (settings.progress)
+                    settings.progress(label, k * total + done, probabilities.size() * total);
+            };
+            PrunedBestOf best = pruned_best_of(seeds, *settings.pruned_best_of, settings.threads, progress);
+            points.push_back({probabilities[k], std::move(best.best), best.trained_steps});
+        }
+        return points;
+    }
+    std::vector<SweepResult> all = train_all(configs, settings, name);
+    const std::int64_t steps = settings.control == Control::untrained ? 0 : settings.steps;
     for (std::size_t k = 0; k < probabilities.size(); ++k)
-        points.push_back({probabilities[k], std::move(all[lowest_loss(all, k * count, count)])});
+        points.push_back({probabilities[k], std::move(all[lowest_loss(all, k * count, count)]),
+                          static_cast<std::int64_t>(count) * steps});
     return points;
 }
 

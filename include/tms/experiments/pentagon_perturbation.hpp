@@ -72,7 +72,10 @@ struct PentagonPerturbationResults {
     PentagonPerturbationResults results{config, {}};
     for (std::size_t k = 0; k < config.sparsity_factors.size(); ++k)
         results.points.push_back({config.density * config.sparsity_factors[k],
-                                  std::move(all[detail::lowest_loss(all, k * count, count)])});
+                                  std::move(all[detail::lowest_loss(all, k * count, count)]),
+                                  static_cast<std::int64_t>(count) * (settings.control == Control::untrained
+                                                                          ? 0
+                                                                          : settings.steps)});
     return results;
 }
 

@@ -74,6 +74,29 @@ struct SweepResult {
 
 namespace detail {
 
+/// Stores \p model's weights and the paper's analyses of them in \p result.
+template <class Model>
+void record_weights(const Model& model, SweepResult& result) {
+    result.W = model.feature_weights();
+    // The analyses below read the effective weights (tms::effective_weights), as every analysis of a model does.
+    if constexpr (!Model::tied_weights) result.W2 = model.W2();
+    result.b = model.b();
+    result.feature_norms = tms::feature_norms(model);
+    result.superposition = tms::superposition(model);
+    result.represented = represented_features(model);
+    result.neurons = count_neurons(model);
+    result.dimensions_per_feature = tms::dimensions_per_feature(model);
+}
+
+/// The sampler \p config describes for \p Model, passed to \p use: independent features, or its feature sets.
+template <class Model, class Use>
+decltype(auto) with_config_sampler(const ModelConfig& config, Use&& use) {
+    const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
+    if (config.feature_sets.empty())
+        return use(SparseFeatureSampler<float>(config.probability_vector(), range));
+    return use(CorrelatedFeatureSampler<float>(config.feature_sets, config.independent_probability_vector(), range));
+}
+
 template <class Model, class Sampler>
 SweepResult run_config_on(const ModelConfig& config, const Sampler& data) {
     const auto start = std::chrono::steady_clock::now();
@@ -99,15 +122,7 @@ SweepResult run_config_on(const ModelConfig& config, const Sampler& data) {
         result.error = e.what();
         result.final_loss = std::numeric_limits<double>::quiet_NaN();
     }
-    result.W = model.feature_weights();
-    // The analyses below read the effective weights (tms::effective_weights), as every analysis of a model does.
-    if constexpr (!Model::tied_weights) result.W2 = model.W2();
-    result.b = model.b();
-    result.feature_norms = tms::feature_norms(model);
-    result.superposition = tms::superposition(model);
-    result.represented = represented_features(model);
-    result.neurons = count_neurons(model);
-    result.dimensions_per_feature = tms::dimensions_per_feature(model);
+    record_weights(model, result);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }
@@ -115,11 +130,7 @@ SweepResult run_config_on(const ModelConfig& config, const Sampler& data) {
 /// Trains \p config on the sampler it describes: independent features, or its feature sets.
 template <class Model>
 SweepResult run_config_as(const ModelConfig& config) {
-    const FeatureRange range = Model::absolute_value_task ? FeatureRange::symmetric : FeatureRange::unit;
-    if (config.feature_sets.empty())
-        return run_config_on<Model>(config, SparseFeatureSampler<float>(config.probability_vector(), range));
-    return run_config_on<Model>(
-        config, CorrelatedFeatureSampler<float>(config.feature_sets, config.independent_probability_vector(), range));
+    return with_config_sampler<Model>(config, [&](const auto& data) { return run_config_on<Model>(config, data); });
 }
 
 }  // namespace detail
