@@ -104,6 +104,9 @@ TEST_CASE("pruning keeps the lowest losses at a cut: a diverging candidate never
     CHECK(pruned.best.config.seed != 0);
     CHECK_FALSE(pruned.best.diverged);
     CHECK(std::isfinite(pruned.best.final_loss));
+    // A cut at step 40 keeping 2 of 4: without the divergence 4·40 + 2·160 steps; seed 0 stopped before step 40.
+    CHECK(pruned.trained_steps >= 3 * 40 + 2 * 160);
+    CHECK(pruned.trained_steps < 4 * 40 + 2 * 160);
 }
 
 TEST_CASE("progress counts every candidate-stage once") {

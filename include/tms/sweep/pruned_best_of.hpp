@@ -84,7 +84,7 @@ struct PrunedBestOf {
     /// The candidate with the lowest final loss among those trained to the end (as tms::run_config reports it,
     /// except that \ref SweepResult::seconds counts its own training only).
     SweepResult best;
-    /// Training steps taken over all candidates.
+    /// Training steps taken over all candidates (a diverged candidate counts the steps before its divergence).
     std::int64_t trained_steps = 0;
     /// Training steps the paper's protocol takes for the same candidates: candidates × steps.
     std::int64_t full_steps = 0;
@@ -202,7 +202,6 @@ PrunedBestOf pruned_best_of_as(const std::vector<ModelConfig>& configs, const Pr
     out.full_steps = static_cast<std::int64_t>(configs.size()) * steps;
     std::vector<std::size_t> alive(configs.size());
     std::iota(alive.begin(), alive.end(), std::size_t{0});
-    std::int64_t reached = 0;
     for (std::size_t stage = 0; stage < stops.size(); ++stage) {
         const std::int64_t stop = stops[stage];
         parallel_for(static_cast<Index>(alive.size()), threads, [&](Index k) {
@@ -215,14 +214,16 @@ PrunedBestOf pruned_best_of_as(const std::vector<ModelConfig>& configs, const Pr
             all[c]->advance(stop);
             report();
         });
-        out.trained_steps += static_cast<std::int64_t>(alive.size()) * (stop - reached);
-        reached = stop;
         if (stage + 1 == stops.size()) break;
         const std::vector<std::size_t> kept = lowest_last_losses(all, alive, survivors(alive.size(), schedule));
         for (const std::size_t c : alive)
-            if (!std::binary_search(kept.begin(), kept.end(), c)) all[c].reset();  // its memory, not kept to the end
+            if (!std::binary_search(kept.begin(), kept.end(), c)) {
+                out.trained_steps += all[c]->trainer.step();
+                all[c].reset();  // its memory: a candidate cut here never trains again
+            }
         alive = kept;
     }
+    for (const std::size_t c : alive) out.trained_steps += all[c]->trainer.step();
     const std::vector<std::size_t> winner = lowest_last_losses(all, alive, 1);
     out.best = all[winner.front()]->result();
     return out;
