@@ -233,7 +233,8 @@ PrunedBestOf pruned_best_of_as(const std::vector<ModelConfig>& configs, const Pr
 
 /// Trains \p candidates (typically one config per seed of one point) by successive halving on \p threads threads
 /// (0: every core) and returns the one with the lowest final loss. See the file comment: this is not the paper's
-/// protocol, and it keeps a Trainer per candidate alive until the cut that drops it.
+/// protocol, and it keeps a Trainer per candidate alive until the cut that drops it (measured: 36 KB each for
+/// n = 10, m = 5; 0.5 MB for n = 100, m = 20).
 ///
 /// \p progress(done, total), if given, is called after each candidate finishes a stage (serialised).
 /// \throws std::invalid_argument if \p candidates is empty, a config is invalid (validate(const ModelConfig&)),
