@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../config.hpp"
+#include "../detail/reciprocal_divider.hpp"
 #include "../detail/random_bits.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
@@ -272,11 +273,11 @@ private:
             gaps.size(),
             (static_cast<std::size_t>(expected + 4.0 * std::sqrt(expected)) + gap_block) / gap_block * gap_block);
         std::size_t next_gap = chunk;
-        // Branch-free bookkeeping: every present feature finds its sample by multiplying with 1/n (exact after
-        // the two corrections below) and rewrites its sample's id and end; a new sample advances the count. The
-        // test "same sample as the last feature?" was a coin flip in the regime between sparse and dense, and
-        // its mispredictions cost more than the rest of the loop.
-        const double inverse_n = 1.0 / static_cast<double>(n);
+        // Branch-free bookkeeping: every present feature finds its sample and rewrites that sample's id and end; a
+        // new sample advances the count. The test "same sample as the last feature?" was a coin flip in the regime
+        // between sparse and dense, and its mispredictions cost more than the rest of the loop. The sample,
+        // position / n, is a multiply-high by the reciprocal of n (a tile's positions are far below 2³²).
+        const detail::ReciprocalDivider sample_of(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(total));
         Index position = -1;
         Index current = -1;          // the sample of the last present feature
         std::size_t nonempty = 0;
@@ -301,9 +302,7 @@ private:
             const float gap = std::min(gaps[next_gap++], static_cast<float>(total));
             position += 1 + static_cast<Index>(gap);
             if (position >= total) break;
-            Index sample = static_cast<Index>(static_cast<double>(position) * inverse_n);
-            sample -= static_cast<Index>(sample * n > position);
-            sample += static_cast<Index>((sample + 1) * n <= position);
+            const auto sample = static_cast<Index>(sample_of(static_cast<std::uint64_t>(position)));
             nonempty += static_cast<std::size_t>(sample != current);
             current = sample;
             ids[nonempty - 1] = static_cast<std::int32_t>(sample);
