@@ -220,11 +220,13 @@ private:
         std::int32_t* ends = batch.offsets.data() + 1;  // offsets[0] = 0 from reset()
         std::int32_t nnz = 0;
         std::size_t nonempty = 0;
-        const auto close = [&](Index s) {
-            // Branch-free: a sample's id and end are written either way and kept only if it has a feature.
+        const auto close = [&](Index s, std::int32_t nnz_before) {
+            // Branch-free: a sample's id and end are written either way and kept only if it has a feature. (Reading
+            // the last kept end back from memory instead of passing nnz_before put a store-to-load forwarding on
+            // the chain from one sample to the next.)
             ids[nonempty] = static_cast<std::int32_t>(s);
             ends[nonempty] = nnz;
-            nonempty += static_cast<std::size_t>(nnz != (nonempty ? ends[nonempty - 1] : 0));
+            nonempty += static_cast<std::size_t>(nnz != nnz_before);
         };
         if (thresholds_.size() <= 64) {
             // One presence word per (padded) feature and sample: a sample's words are one SIMD mask, its present
@@ -236,12 +238,14 @@ private:
                 for (std::size_t r = 0; r < runs; ++r, ++s) {
                     const std::uint64_t present =
                         simd::presence_mask(words + r * count, thresholds_.data(), always_.data(), count);
+                    const std::int32_t before = nnz;
                     nnz += static_cast<std::int32_t>(simd::set_bit_positions(present, 0, indices + nnz));
-                    close(s);
+                    close(s, before);
                 }
             }
         } else {
             for (Index s = 0; s < samples; ++s) {
+                const std::int32_t before = nnz;
                 // 64 features at a time, each block's words one take32 (padding is never present).
                 for (Index first = 0; first < n; first += 64) {
                     const auto count = std::min<std::size_t>(64, thresholds_.size() - static_cast<std::size_t>(first));
@@ -251,7 +255,7 @@ private:
                     nnz += static_cast<std::int32_t>(
                         simd::set_bit_positions(present, static_cast<std::int32_t>(first), indices + nnz));
                 }
-                close(s);
+                close(s, before);
             }
         }
         batch.sample_ids.resize(nonempty);
