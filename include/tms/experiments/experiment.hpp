@@ -126,6 +126,11 @@ inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& config
     return results;
 }
 
+/// The steps the paper's protocol trains for a point of \p seeds seeds: none under the untrained control.
+[[nodiscard]] inline std::int64_t full_protocol_steps(std::size_t seeds, const Settings& settings) {
+    return static_cast<std::int64_t>(seeds) * (settings.control == Control::untrained ? 0 : settings.steps);
+}
+
 /// The index of the lowest final loss among \p results[first, first + count) (NaN never wins).
 [[nodiscard]] inline std::size_t lowest_loss(const std::vector<SweepResult>& results, std::size_t first,
                                              std::size_t count) {
@@ -198,10 +203,9 @@ inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& config
         return points;
     }
     std::vector<SweepResult> all = train_all(configs, settings, name);
-    const std::int64_t steps = settings.control == Control::untrained ? 0 : settings.steps;
     for (std::size_t k = 0; k < probabilities.size(); ++k)
         points.push_back({probabilities[k], std::move(all[lowest_loss(all, k * count, count)]),
-                          static_cast<std::int64_t>(count) * steps});
+                          full_protocol_steps(count, settings)});
     return points;
 }
 

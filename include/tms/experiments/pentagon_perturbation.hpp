@@ -73,9 +73,7 @@ struct PentagonPerturbationResults {
     for (std::size_t k = 0; k < config.sparsity_factors.size(); ++k)
         results.points.push_back({config.density * config.sparsity_factors[k],
                                   std::move(all[detail::lowest_loss(all, k * count, count)]),
-                                  static_cast<std::int64_t>(count) * (settings.control == Control::untrained
-                                                                          ? 0
-                                                                          : settings.steps)});
+                                  detail::full_protocol_steps(count, settings)});
     return results;
 }
 

@@ -98,7 +98,7 @@ struct PruneCandidate {
     PruneCandidate(const ModelConfig& config_, Sampler data_)
         : config(config_), model(config.features, config.hidden), data(std::move(data_)),
           importance(config.importance_vector().template cast<float>()),
-          trainer(initialized(model, config.seed), data, importance, options(config)) {}
+          trainer(initialized(model, config.seed), data, importance, recorded_train_options(config)) {}
 
     PruneCandidate(const PruneCandidate&) = delete;
     PruneCandidate& operator=(const PruneCandidate&) = delete;
@@ -140,11 +140,6 @@ struct PruneCandidate {
     static Model& initialized(Model& m, std::uint64_t seed) {
         initialize(m, seed);
         return m;
-    }
-    static TrainOptions options(const ModelConfig& config) {
-        TrainOptions o = config.train_options();
-        o.log_every = std::max<std::int64_t>(1, config.steps / 1000);  // as run_config: 1000 records per run
-        return o;
     }
 
     ModelConfig config;

@@ -74,6 +74,14 @@ struct SweepResult {
 
 namespace detail {
 
+/// \p config's training options with a thousand loss records per run, so the last 10% of the steps tell whether
+/// training had converged.
+[[nodiscard]] inline TrainOptions recorded_train_options(const ModelConfig& config) {
+    TrainOptions options = config.train_options();
+    options.log_every = std::max<std::int64_t>(1, config.steps / 1000);
+    return options;
+}
+
 /// Stores \p model's weights and the paper's analyses of them in \p result.
 template <class Model>
 void record_weights(const Model& model, SweepResult& result) {
@@ -105,10 +113,7 @@ SweepResult run_config_on(const ModelConfig& config, const Sampler& data) {
     Model model(config.features, config.hidden);
     initialize(model, config.seed);
     const VectorX<float> importance = config.importance_vector().template cast<float>();
-    TrainOptions options = config.train_options();
-    // A thousand loss records per run, so the last 10% of the steps tell whether training had converged.
-    options.log_every = std::max<std::int64_t>(1, config.steps / 1000);
-    Trainer<Model, Sampler> trainer(model, data, importance, options);
+    Trainer<Model, Sampler> trainer(model, data, importance, recorded_train_options(config));
     try {
         const TrainReport report = trainer.run();
         result.final_loss = report.final_loss;
