@@ -93,3 +93,34 @@ TEST_CASE("geometric gaps match their scalar twin and have the geometric mean") 
     mean /= static_cast<double>(words.size());
     CHECK(mean == doctest::Approx((1 - p) / p).epsilon(0.06));  // E[failures before success] = (1 − p)/p
 }
+
+TEST_CASE_TEMPLATE("compress_nonzeros keeps the nonzeros and their positions in order, like its scalar twin", T, float,
+                   double) {
+    tms::RandomEngine engine(5);
+    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{10}, std::size_t{16},
+                                    std::size_t{17}, std::size_t{100}}) {
+        for (const unsigned keep_one_in : {1u, 2u, 5u}) {
+            CAPTURE(count);
+            CAPTURE(keep_one_in);
+            std::vector<T> values(count);
+            for (auto& v : values) v = engine() % keep_one_in == 0 ? static_cast<T>(engine() % 1000 + 1) / T(7) : T(0);
+            std::vector<std::int32_t> indices(count + 16, -1), reference_indices(count + 16, -1);
+            std::vector<T> kept(count + 16), reference_kept(count + 16);
+            const std::size_t written = tms::simd::compress_nonzeros(values.data(), count, 3, indices.data(), kept.data());
+            const std::size_t expected = tms::simd::reference::compress_nonzeros(
+                values.data(), count, 3, reference_indices.data(), reference_kept.data());
+            std::size_t nonzeros = 0;
+            for (std::size_t i = 0; i < count; ++i) {
+                if (values[i] == T(0)) continue;
+                REQUIRE(nonzeros < written);
+                CHECK(indices[nonzeros] == static_cast<std::int32_t>(3 + i));
+                CHECK(kept[nonzeros] == values[i]);
+                ++nonzeros;
+            }
+            CHECK(written == nonzeros);
+            REQUIRE(expected == written);
+            CHECK(std::equal(indices.begin(), indices.begin() + static_cast<std::ptrdiff_t>(written), reference_indices.begin()));
+            CHECK(std::equal(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(written), reference_kept.begin()));
+        }
+    }
+}

@@ -289,6 +289,9 @@ private:
     using TileKind = typename Core::TileKind;
     static constexpr bool samples_sparsely =
         requires(const Sampler& s, RandomEngine& e, SparseBatch<Scalar>& tile) { s.sample_sparse(e, Index{1}, tile); };
+    static constexpr bool samples_feature_major = requires(const Sampler& s, RandomEngine& e, Scalar* out) {
+        s.sample_feature_major(e, Index{1}, out, Index{1});
+    };
 
     /// The learning rate of step \p step: the schedule over the planned total, held at its last planned step after it.
     [[nodiscard]] double learning_rate_at(std::int64_t step) const noexcept {
@@ -337,26 +340,33 @@ private:
         Scalar squared_error = 0;
         for (Index first = 0; first < options_.batch_size; first += tile_samples) {
             const Index count = std::min(tile_samples, options_.batch_size - first);
-            // One canonical draw for every tile kind: the sparse sample, scattered into the dense or feature-major
-            // layout when the core wants one, so a seed means the same data whichever tile the cost model picks
-            // (on any CPU, with any constants). Only a sampler without sample_sparse fills dense tiles itself.
-            if constexpr (samples_sparsely) sampler_.sample_sparse(engine_, count, tile_);
+            // One draw for every tile kind: a sampler gives the same data in each layout for the same engine
+            // state (docs/samplers.md), so a seed means the same data whichever tile the cost model picks (on any
+            // CPU, with any constants), and each tile kind asks for its own layout, the one the sampler may be able
+            // to fill directly.
             switch (tile_kind_) {
                 case TileKind::sparse:
-                    if constexpr (samples_sparsely) squared_error += core_.accumulate(tile_, scale);
+                    if constexpr (samples_sparsely) {
+                        sampler_.sample_sparse(engine_, count, tile_);
+                        squared_error += core_.accumulate(tile_, scale);
+                    }
                     break;
                 case TileKind::feature_major:
                     if constexpr (samples_sparsely) {
                         const Index stride = (count + Core::sample_lanes - 1) / Core::sample_lanes * Core::sample_lanes;
                         feature_major_tile_.resize(static_cast<std::size_t>(stride * model_.features()));
-                        tile_.scatter_feature_major(feature_major_tile_.data(), stride);
+                        if constexpr (samples_feature_major) {
+                            sampler_.sample_feature_major(engine_, count, feature_major_tile_.data(), stride);
+                        } else {
+                            sampler_.sample_sparse(engine_, count, tile_);
+                            tile_.scatter_feature_major(feature_major_tile_.data(), stride);
+                        }
                         core_.accumulate_feature_major(feature_major_tile_.data(), stride, count, scale);
                     }
                     break;
                 case TileKind::dense:
                     dense_tile_.resize(model_.features(), count);
-                    if constexpr (samples_sparsely) tile_.scatter_to(dense_tile_);
-                    else sampler_.sample(engine_, dense_tile_);
+                    sampler_.sample(engine_, dense_tile_);
                     squared_error += core_.accumulate_dense(dense_tile_, scale);
                     break;
             }

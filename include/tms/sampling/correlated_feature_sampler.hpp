@@ -190,18 +190,15 @@ public:
     }
 
     /// Fills every column of \p batch (features × batch size, resized only if its row count is wrong) with a sample:
-    /// exactly sample_sparse's draw for the same engine state, scattered (it allocates a sparse batch per call).
+    /// exactly sample_sparse's draw for the same engine state, scattered.
     template <class Derived>
     void sample(RandomEngine& engine, Eigen::PlainObjectBase<Derived>& batch) const {
         static_assert(std::is_same_v<typename Derived::Scalar, Scalar>, "the batch must have the sampler's scalar type");
         static_assert(!Derived::IsRowMajor, "the batch must be column-major (one sample per column)");
         if (batch.rows() != features_) batch.resize(features_, batch.cols());
-        SparseBatch<Scalar> sparse;
+        SparseBatch<Scalar>& sparse = scratch_batch();
         sample_sparse(engine, batch.cols(), sparse);
-        batch.setZero();
-        for (std::size_t j = 0; j < sparse.sample_ids.size(); ++j)
-            for (std::int32_t k = sparse.offsets[j]; k < sparse.offsets[j + 1]; ++k)
-                batch(sparse.indices[k], sparse.sample_ids[j]) = sparse.values[k];
+        sparse.scatter_to(batch);
     }
 
     /// A new features × \p batch_size batch (the same draw as sample_sparse).
@@ -217,12 +214,9 @@ public:
     void sample_feature_major(RandomEngine& engine, Index samples, Scalar* out, Index stride) const {
         detail::require(samples >= 0 && stride >= samples, "sample_feature_major: stride ", stride,
                         " is shorter than the ", samples, " samples");
-        SparseBatch<Scalar> sparse;
+        SparseBatch<Scalar>& sparse = scratch_batch();
         sample_sparse(engine, samples, sparse);
-        std::fill(out, out + features_ * stride, Scalar(0));
-        for (std::size_t j = 0; j < sparse.sample_ids.size(); ++j)
-            for (std::int32_t k = sparse.offsets[j]; k < sparse.offsets[j + 1]; ++k)
-                out[Index{sparse.indices[k]} * stride + sparse.sample_ids[j]] = sparse.values[k];
+        sparse.scatter_feature_major(out, stride);
     }
 
     /// Below this firing probability (in every segment) firings are found by geometric skips.
@@ -231,6 +225,13 @@ public:
     static constexpr std::size_t max_geometric_segments = 8;
 
 private:
+    /// This thread's sparse batch for the dense layouts (a sampler is shared by const reference across threads; the
+    /// trainer asks for a layout per tile, so allocating one per call would cost).
+    [[nodiscard]] static SparseBatch<Scalar>& scratch_batch() {
+        thread_local SparseBatch<Scalar> batch;
+        return batch;
+    }
+
     /// A set or an independent feature: members [first, first + size); pick_one for an anticorrelated set.
     struct Unit {
         std::int32_t first;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../config.hpp"
+#include "../detail/aligned_vector.hpp"
 #include "../detail/reciprocal_divider.hpp"
 #include "../detail/random_bits.hpp"
 #include "../detail/validate.hpp"
@@ -62,13 +63,24 @@ public:
 
     /// Draws \p samples samples into \p batch (replacing its contents), storing only present features.
     ///
-    /// Cost grows with the nonzeros: below a presence probability of geometric_threshold (and when every feature
-    /// shares one probability) the gaps between present features are drawn from the geometric distribution, so
-    /// absent features cost nothing; otherwise one 32-bit comparison decides each feature. The random bits come
-    /// from eight SIMD xoshiro256++ streams seeded from \p engine, so \p engine's state alone determines the draw.
+    /// One draw, three layouts: sample_sparse, sample and sample_feature_major give the same data for the same
+    /// engine state, so the tile layout a trainer picks never changes what a model learns. The draw itself is made
+    /// in the layout that is cheap for the regime. Below a presence probability of geometric_threshold (every
+    /// feature sharing one probability) the gaps between present features are drawn from the geometric
+    /// distribution, so absent features cost nothing: the draw is sparse. Otherwise one 32-bit word decides each
+    /// feature and one more gives its value, feature by feature over the samples (SIMD selects): the draw is
+    /// feature-major, and this layout compresses it. (A present feature whose value is exactly 0 is stored as
+    /// absent, which changes no model's output or loss.) The random bits come from eight SIMD xoshiro256++ streams
+    /// seeded from \p engine, so \p engine's state alone determines the draw.
     void sample_sparse(RandomEngine& engine, Index samples, SparseBatch<Scalar>& batch) const {
         detail::require(samples >= 0, "number of samples must be non-negative, got ", samples);
         const Index n = features();
+        if (!geometric_) {
+            Scalar* tile = scratch_tile(samples);
+            draw_feature_major(engine, samples, tile, samples);
+            compress_feature_major(tile, samples, batch);
+            return;
+        }
         batch.reset(n);
         batch.sample_count = samples;
         // Capacity for the worst case, so a batch reused across steps never reallocates.
@@ -77,74 +89,47 @@ public:
         batch.indices.reserve(static_cast<std::size_t>(samples * n));
         batch.values.reserve(static_cast<std::size_t>(samples * n));
         detail::RandomBits bits(engine);
-        if (geometric_) {
-            sample_geometric(bits, samples, batch);
-        } else {
-            sample_bernoulli(bits, samples, batch);
-        }
+        sample_geometric(bits, samples, batch);
     }
 
-    /// Fills every column of \p batch (features × batch size, resized only if its row count is wrong) with a sample.
-    ///
-    /// Every feature gets a presence word and a value word and the choice is a SIMD select, so the cost is flat in
-    /// p: the right method for dense data. (A different draw from sample_sparse for the same engine state.)
+    /// Fills every column of \p batch (features × batch size, resized only if its row count is wrong) with a sample:
+    /// sample_sparse's draw for the same engine state, in the dense layout.
     template <class Derived>
     void sample(RandomEngine& engine, Eigen::PlainObjectBase<Derived>& batch) const {
         static_assert(std::is_same_v<typename Derived::Scalar, Scalar>, "the batch must have the sampler's scalar type");
         static_assert(!Derived::IsRowMajor, "the batch must be column-major (one sample per column)");
         if (batch.rows() != features()) batch.resize(features(), batch.cols());
-        detail::RandomBits bits(engine);
-        const Index n = features();
-        const auto padded = thresholds_.size();
-        const std::size_t value_words = std::is_same_v<Scalar, float> ? 1 : 2;
-        const bool symmetric = range_ == FeatureRange::symmetric;
-        const Scalar width = symmetric ? Scalar(2) : Scalar(1);
-        const Scalar offset = symmetric ? Scalar(-1) : Scalar(0);
-        for (Index s = 0; s < batch.cols(); ++s) {
-            Scalar* column = batch.col(s).data();
-            for (Index first = 0; first < n; first += 64) {
-                const auto count = std::min<std::size_t>(64, padded - static_cast<std::size_t>(first));
-                const auto stored = static_cast<std::size_t>(std::min<Index>(64, n - first));
-                // One run for both: a second take32 may refill the buffer under the first run's pointer.
-                const std::uint32_t* presence = bits.take32(count * (1 + value_words));
-                const std::uint32_t* values = presence + count;
-                if (stored == count) {
-                    simd::dense_features(presence, values, thresholds_.data() + first, always_.data() + first,
-                                         column + first, count, width, offset);
-                } else {
-                    // The column is shorter than the padded block: go through a register-sized buffer.
-                    std::array<Scalar, 64> block;
-                    simd::dense_features(presence, values, thresholds_.data() + first, always_.data() + first,
-                                         block.data(), count, width, offset);
-                    std::copy_n(block.data(), stored, column + first);
-                }
-            }
+        const Index samples = batch.cols();
+        if (geometric_) {
+            SparseBatch<Scalar>& sparse = scratch_batch();
+            sample_sparse(engine, samples, sparse);
+            sparse.scatter_to(batch);
+            return;
         }
+        Scalar* tile = scratch_tile(samples);
+        draw_feature_major(engine, samples, tile, samples);
+        // Row i of the feature-major tile is feature i across the samples: the batch is its transpose.
+        batch = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            tile, features(), samples);
     }
 
-    /// Draws \p samples samples feature-major: feature i of sample s goes to out[i·stride + s] (stride ≥ samples).
-    /// Each feature's row is one run of SIMD selects; this feeds the lanes-over-samples kernel of small models.
+    /// Draws \p samples samples feature-major: feature i of sample s goes to out[i·stride + s] (stride ≥ samples),
+    /// zeros up to the stride: sample_sparse's draw for the same engine state, in the layout of the
+    /// lanes-over-samples kernel of small models (which the feature-major draw of dense data fills directly).
     void sample_feature_major(RandomEngine& engine, Index samples, Scalar* out, Index stride) const {
         detail::require(samples >= 0 && stride >= samples, "sample_feature_major: stride ", stride,
                         " is shorter than the ", samples, " samples");
-        detail::RandomBits bits(engine);
-        const std::size_t value_words = std::is_same_v<Scalar, float> ? 1 : 2;
-        const bool symmetric = range_ == FeatureRange::symmetric;
-        const Scalar width = symmetric ? Scalar(2) : Scalar(1);
-        const Scalar offset = symmetric ? Scalar(-1) : Scalar(0);
-        const auto chunk = static_cast<Index>(detail::RandomBits::capacity / (1 + value_words));
-        for (Index i = 0; i < features(); ++i) {
-            const auto k = static_cast<std::size_t>(i);
-            for (Index first = 0; first < samples; first += chunk) {
-                const auto count = static_cast<std::size_t>(std::min(chunk, samples - first));
-                const std::uint32_t* presence = bits.take32(count * (1 + value_words));  // one run, as in sample()
-                const std::uint32_t* values = presence + count;
-                simd::dense_features<true>(presence, values, thresholds_.data() + k, always_.data() + k,
-                                           out + i * stride + first, count, width, offset);
-            }
-            std::fill(out + i * stride + samples, out + (i + 1) * stride, Scalar(0));
+        if (geometric_) {
+            SparseBatch<Scalar>& sparse = scratch_batch();
+            sample_sparse(engine, samples, sparse);
+            sparse.scatter_feature_major(out, stride);
+            return;
         }
+        draw_feature_major(engine, samples, out, stride);
     }
+
+    /// Whether the draw is made feature-major (see sample_sparse): the layout that costs nothing extra to fill.
+    [[nodiscard]] bool draws_feature_major() const noexcept { return !geometric_; }
 
     /// Mean presence probability over features: the expected fraction of nonzeros.
     [[nodiscard]] double mean_probability() const noexcept {
@@ -210,58 +195,81 @@ private:
         }
     }
 
-    void sample_bernoulli(detail::RandomBits& bits, Index samples, SparseBatch<Scalar>& batch) const {
+    /// The feature-major draw: for each feature, a presence word and a value word per sample, one SIMD select each.
+    void draw_feature_major(RandomEngine& engine, Index samples, Scalar* out, Index stride) const {
+        detail::RandomBits bits(engine);
+        const std::size_t value_words = std::is_same_v<Scalar, float> ? 1 : 2;
+        const bool symmetric = range_ == FeatureRange::symmetric;
+        const Scalar width = symmetric ? Scalar(2) : Scalar(1);
+        const Scalar offset = symmetric ? Scalar(-1) : Scalar(0);
+        const auto chunk = static_cast<Index>(detail::RandomBits::capacity / (1 + value_words));
+        for (Index i = 0; i < features(); ++i) {
+            const auto k = static_cast<std::size_t>(i);
+            for (Index first = 0; first < samples; first += chunk) {
+                const auto count = static_cast<std::size_t>(std::min(chunk, samples - first));
+                // One run for both: a second take32 may refill the buffer under the first run's pointer.
+                const std::uint32_t* presence = bits.take32(count * (1 + value_words));
+                const std::uint32_t* values = presence + count;
+                simd::dense_features<true>(presence, values, thresholds_.data() + k, always_.data() + k,
+                                           out + i * stride + first, count, width, offset);
+            }
+            std::fill(out + i * stride + samples, out + (i + 1) * stride, Scalar(0));
+        }
+    }
+
+    /// Stores the nonzeros of a feature-major tile (\p samples columns per feature row) sample by sample.
+    void compress_feature_major(const Scalar* tile, Index samples, SparseBatch<Scalar>& batch) const {
         const Index n = features();
-        batch.indices.resize(static_cast<std::size_t>(samples * n));
+        constexpr Index block = 16;  // samples copied sample-major at a time
+        batch.reset(n);
+        batch.sample_count = samples;
+        // Room for every entry, rounded up for the last sample's 16-wide compress-stores.
+        const auto room = static_cast<std::size_t>(samples * n + block);
+        batch.indices.resize(room);
+        batch.values.resize(room);
         batch.sample_ids.resize(static_cast<std::size_t>(samples));
         batch.offsets.resize(static_cast<std::size_t>(samples) + 1);
         std::int32_t* indices = batch.indices.data();
+        Scalar* values = batch.values.data();
         std::int32_t* ids = batch.sample_ids.data();
         std::int32_t* ends = batch.offsets.data() + 1;  // offsets[0] = 0 from reset()
+        thread_local std::vector<Scalar> buffer;
+        buffer.resize(static_cast<std::size_t>(block * n));
+        Scalar* columns = buffer.data();
         std::int32_t nnz = 0;
         std::size_t nonempty = 0;
-        const auto close = [&](Index s, std::int32_t nnz_before) {
-            // Branch-free: a sample's id and end are written either way and kept only if it has a feature. (Reading
-            // the last kept end back from memory instead of passing nnz_before put a store-to-load forwarding on
-            // the chain from one sample to the next.)
-            ids[nonempty] = static_cast<std::int32_t>(s);
-            ends[nonempty] = nnz;
-            nonempty += static_cast<std::size_t>(nnz != nnz_before);
-        };
-        if (thresholds_.size() <= 64) {
-            // One presence word per (padded) feature and sample: a sample's words are one SIMD mask, its present
-            // features read off the mask in one compress. Words come in blocks of samples (take_runs: the same
-            // words as one take32 per sample).
-            const std::size_t count = thresholds_.size();
-            for (Index s = 0; s < samples;) {
-                const auto [words, runs] = bits.take_runs(count, static_cast<std::size_t>(samples - s));
-                for (std::size_t r = 0; r < runs; ++r, ++s) {
-                    const std::uint64_t present =
-                        simd::presence_mask(words + r * count, thresholds_.data(), always_.data(), count);
-                    const std::int32_t before = nnz;
-                    nnz += static_cast<std::int32_t>(simd::set_bit_positions(present, 0, indices + nnz));
-                    close(s, before);
-                }
-            }
-        } else {
-            for (Index s = 0; s < samples; ++s) {
+        for (Index first = 0; first < samples; first += block) {
+            const Index count = std::min(block, samples - first);
+            for (Index i = 0; i < n; ++i)
+                for (Index j = 0; j < count; ++j) columns[j * n + i] = tile[i * samples + first + j];
+            for (Index j = 0; j < count; ++j) {
                 const std::int32_t before = nnz;
-                // 64 features at a time, each block's words one take32 (padding is never present).
-                for (Index first = 0; first < n; first += 64) {
-                    const auto count = std::min<std::size_t>(64, thresholds_.size() - static_cast<std::size_t>(first));
-                    const std::uint32_t* words = bits.take32(count);
-                    const std::uint64_t present =
-                        simd::presence_mask(words, thresholds_.data() + first, always_.data() + first, count);
-                    nnz += static_cast<std::int32_t>(
-                        simd::set_bit_positions(present, static_cast<std::int32_t>(first), indices + nnz));
-                }
-                close(s, before);
+                nnz += static_cast<std::int32_t>(simd::compress_nonzeros(columns + j * n, static_cast<std::size_t>(n),
+                                                                         0, indices + nnz, values + nnz));
+                // Branch-free: the sample's id and end are written either way and kept only if it has a feature.
+                ids[nonempty] = static_cast<std::int32_t>(first + j);
+                ends[nonempty] = nnz;
+                nonempty += static_cast<std::size_t>(nnz != before);
             }
         }
         batch.sample_ids.resize(nonempty);
         batch.offsets.resize(nonempty + 1);
         batch.indices.resize(static_cast<std::size_t>(nnz));
-        draw_values(bits, batch);
+        batch.values.resize(static_cast<std::size_t>(nnz));
+    }
+
+    /// This thread's buffer for one feature-major tile of \p samples samples: the other layouts are made from it.
+    /// (Per thread, not per sampler: a sampler is shared by const reference across threads.)
+    [[nodiscard]] Scalar* scratch_tile(Index samples) const {
+        thread_local detail::aligned_vector<Scalar> tile;
+        tile.resize(static_cast<std::size_t>(samples * features()));
+        return tile.data();
+    }
+
+    /// This thread's sparse batch for the dense layouts of a sparse draw.
+    [[nodiscard]] static SparseBatch<Scalar>& scratch_batch() {
+        thread_local SparseBatch<Scalar> batch;
+        return batch;
     }
 
     void sample_geometric(detail::RandomBits& bits, Index samples, SparseBatch<Scalar>& batch) const {

@@ -87,6 +87,19 @@ void dense_features(const std::uint32_t* presence_words, const std::uint32_t* va
     }
 }
 
+/// Scalar twin of simd::compress_nonzeros (branch-free: each entry is written, and kept only if nonzero).
+template <class T>
+std::size_t compress_nonzeros(const T* values, std::size_t count, std::int32_t first, std::int32_t* out_indices,
+                              T* out_values) noexcept {
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        out_indices[written] = first + static_cast<std::int32_t>(i);
+        out_values[written] = values[i];
+        written += static_cast<std::size_t>(values[i] != T(0));
+    }
+    return written;
+}
+
 }  // namespace reference
 
 /// Dense draws: out[i] = offset + width·u_i when entry i is present (as in presence_mask), else 0, with u_i
@@ -178,6 +191,39 @@ template <class Arch = xsimd::default_arch>
         std::size_t written = 0;
         for (; mask != 0; mask &= mask - 1) out[written++] = first + static_cast<std::int32_t>(std::countr_zero(mask));
         return written;
+    }
+}
+
+/// Appends the nonzero entries of values[0, count) to \p out_values and their positions plus \p first to
+/// \p out_indices, in order, and returns how many: a sparse sample from a dense column. Both outputs need room for
+/// \p count entries rounded up to 16. With AVX-512 and float, one compare and two compress-stores per 16 entries;
+/// a scalar loop with a data-dependent store position otherwise ran at 4-5 cycles per entry.
+template <class T, class Arch = xsimd::default_arch>
+[[gnu::always_inline]] inline std::size_t compress_nonzeros(const T* values, std::size_t count, std::int32_t first,
+                                                            std::int32_t* out_indices, T* out_values) noexcept {
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch> && std::is_same_v<T, float>) {
+        // Written through xsimd's types so that every intrinsic call depends on Arch: builds without AVX-512 never
+        // see an undeclared name.
+        using floats = xsimd::batch<T, Arch>;
+        using ints = xsimd::batch<std::int32_t, Arch>;
+        using lane_mask = typename xsimd::batch_bool<T, Arch>::register_type;  // __mmask16
+        alignas(64) static constexpr std::int32_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        const ints lanes = ints::load_aligned(iota);
+        const floats zero(T(0));
+        std::size_t written = 0;
+        for (std::size_t block = 0; block < count; block += 16) {
+            const std::size_t left = count - block;
+            const auto loaded = static_cast<lane_mask>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+            const floats v = _mm512_maskz_loadu_ps(loaded, values + block);  // lanes past count read as zero
+            const lane_mask nonzero = (v != zero).data;
+            _mm512_mask_compressstoreu_ps(out_values + written, nonzero, v);
+            _mm512_mask_compressstoreu_epi32(out_indices + written, nonzero,
+                                             lanes + ints(first + static_cast<std::int32_t>(block)));
+            written += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(nonzero)));
+        }
+        return written;
+    } else {
+        return reference::compress_nonzeros(values, count, first, out_indices, out_values);
     }
 }
 
