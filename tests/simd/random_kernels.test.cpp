@@ -57,23 +57,6 @@ TEST_CASE("presence_mask and dense_features match their scalar twins") {
     }
 }
 
-TEST_CASE("set_bit_positions lists the set bits in order, offset, for every mask width") {
-    tms::RandomEngine engine(11);
-    std::vector<std::uint64_t> masks = {0,      1,        0x8000'0000'0000'0000ULL, ~std::uint64_t{0},
-                                        0xFFFF, 0x1'0000, 0xAAAA'5555'0F0F'F0F0ULL};
-    for (int k = 0; k < 200; ++k) masks.push_back(engine() & engine());  // about a quarter of the bits set
-    for (const std::uint64_t mask : masks) {
-        CAPTURE(mask);
-        std::array<std::int32_t, 64> positions{};
-        const std::size_t count = tms::simd::set_bit_positions(mask, 7, positions.data());
-        std::vector<std::int32_t> expected;
-        for (int bit = 0; bit < 64; ++bit)
-            if ((mask >> bit) & 1) expected.push_back(7 + bit);
-        REQUIRE(count == expected.size());
-        CHECK(std::equal(expected.begin(), expected.end(), positions.begin()));
-    }
-}
-
 TEST_CASE("geometric gaps match their scalar twin and have the geometric mean") {
     tms::RandomEngine engine(9);
     std::vector<std::uint32_t> words(4096);

@@ -128,9 +128,6 @@ public:
         draw_feature_major(engine, samples, out, stride);
     }
 
-    /// Whether the draw is made feature-major (see sample_sparse): the layout that costs nothing extra to fill.
-    [[nodiscard]] bool draws_feature_major() const noexcept { return !geometric_; }
-
     /// Mean presence probability over features: the expected fraction of nonzeros.
     [[nodiscard]] double mean_probability() const noexcept {
         return static_cast<double>(probabilities_.template cast<double>().mean());

@@ -170,30 +170,6 @@ template <class Arch = xsimd::default_arch>
                    << vector_end);
 }
 
-/// Writes the positions of the set bits of \p mask, plus \p first, in increasing order to \p out (which has room
-/// for 64) and returns how many: a sparse sample's feature indices from its presence mask, without a branch per
-/// bit where AVX-512's compress-store exists.
-template <class Arch = xsimd::default_arch>
-[[gnu::always_inline]] inline std::size_t set_bit_positions(std::uint64_t mask, std::int32_t first,
-                                                            std::int32_t* out) noexcept {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-        using ints = xsimd::batch<std::int32_t, Arch>;
-        alignas(64) static constexpr std::int32_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-        const ints lanes = ints::load_aligned(iota);
-        std::size_t written = 0;
-        for (std::int32_t block = 0; mask != 0; block += 16, mask >>= 16) {
-            const auto bits = static_cast<std::uint16_t>(mask & 0xFFFF);  // an __mmask16
-            _mm512_mask_compressstoreu_epi32(out + written, bits, lanes + ints(first + block));
-            written += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(bits)));
-        }
-        return written;
-    } else {
-        std::size_t written = 0;
-        for (; mask != 0; mask &= mask - 1) out[written++] = first + static_cast<std::int32_t>(std::countr_zero(mask));
-        return written;
-    }
-}
-
 /// Appends the nonzero entries of values[0, count) to \p out_values and their positions plus \p first to
 /// \p out_indices, in order, and returns how many: a sparse sample from a dense column. Both outputs need room for
 /// \p count entries rounded up to 16. With AVX-512 and float, one compare and two compress-stores per 16 entries;
