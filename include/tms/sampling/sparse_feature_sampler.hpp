@@ -217,32 +217,40 @@ private:
     /// Stores the nonzeros of a feature-major tile (\p samples columns per feature row) sample by sample.
     void compress_feature_major(const Scalar* tile, Index samples, SparseBatch<Scalar>& batch) const {
         const Index n = features();
-        constexpr Index block = 16;  // samples copied sample-major at a time
+        constexpr Index block = 16;  // samples (and features) per transposed block
+        // 16 samples at a time are transposed sample-major (16 × 16 register transposes) into a small buffer, one
+        // padded column per sample, and each column is compressed into buffers sized once per thread; the batch
+        // then copies only the nonzeros (resizing its vectors for every possible entry zero-filled them all).
+        const Index padded = (n + block - 1) / block * block;
+        thread_local std::vector<Scalar> buffer, kept_values;
+        thread_local std::vector<std::int32_t> kept_indices;
+        buffer.resize(static_cast<std::size_t>(block * padded));
+        if (kept_values.size() < static_cast<std::size_t>(samples * n + block)) {
+            kept_values.resize(static_cast<std::size_t>(samples * n + block));
+            kept_indices.resize(kept_values.size());
+        }
+        Scalar* columns = buffer.data();
+        Scalar* values = kept_values.data();
+        std::int32_t* indices = kept_indices.data();
         batch.reset(n);
         batch.sample_count = samples;
-        // Room for every entry, rounded up for the last sample's 16-wide compress-stores.
-        const auto room = static_cast<std::size_t>(samples * n + block);
-        batch.indices.resize(room);
-        batch.values.resize(room);
         batch.sample_ids.resize(static_cast<std::size_t>(samples));
         batch.offsets.resize(static_cast<std::size_t>(samples) + 1);
-        std::int32_t* indices = batch.indices.data();
-        Scalar* values = batch.values.data();
         std::int32_t* ids = batch.sample_ids.data();
         std::int32_t* ends = batch.offsets.data() + 1;  // offsets[0] = 0 from reset()
-        thread_local std::vector<Scalar> buffer;
-        buffer.resize(static_cast<std::size_t>(block * n));
-        Scalar* columns = buffer.data();
         std::int32_t nnz = 0;
         std::size_t nonempty = 0;
         for (Index first = 0; first < samples; first += block) {
             const Index count = std::min(block, samples - first);
-            for (Index i = 0; i < n; ++i)
-                for (Index j = 0; j < count; ++j) columns[j * n + i] = tile[i * samples + first + j];
+            for (Index i = 0; i < n; i += block)
+                simd::transpose_block16(tile + i * samples + first, static_cast<std::size_t>(samples),
+                                        static_cast<std::size_t>(std::min(block, n - i)),
+                                        static_cast<std::size_t>(count), columns + i,
+                                        static_cast<std::size_t>(padded));
             for (Index j = 0; j < count; ++j) {
                 const std::int32_t before = nnz;
-                nnz += static_cast<std::int32_t>(simd::compress_nonzeros(columns + j * n, static_cast<std::size_t>(n),
-                                                                         0, indices + nnz, values + nnz));
+                nnz += static_cast<std::int32_t>(simd::compress_nonzeros(
+                    columns + j * padded, static_cast<std::size_t>(n), 0, indices + nnz, values + nnz));
                 // Branch-free: the sample's id and end are written either way and kept only if it has a feature.
                 ids[nonempty] = static_cast<std::int32_t>(first + j);
                 ends[nonempty] = nnz;
@@ -251,8 +259,11 @@ private:
         }
         batch.sample_ids.resize(nonempty);
         batch.offsets.resize(nonempty + 1);
-        batch.indices.resize(static_cast<std::size_t>(nnz));
-        batch.values.resize(static_cast<std::size_t>(nnz));
+        // Capacity for the worst case, so a batch reused across steps never reallocates.
+        batch.indices.reserve(static_cast<std::size_t>(samples * n));
+        batch.values.reserve(static_cast<std::size_t>(samples * n));
+        batch.indices.assign(indices, indices + nnz);
+        batch.values.assign(values, values + nnz);
     }
 
     /// This thread's buffer for one feature-major tile of \p samples samples: the other layouts are made from it.
