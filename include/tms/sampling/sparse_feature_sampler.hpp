@@ -108,9 +108,24 @@ public:
         }
         Scalar* tile = scratch_tile(samples);
         draw_feature_major(engine, samples, tile, samples);
-        // Row i of the feature-major tile is feature i across the samples: the batch is its transpose.
-        batch = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-            tile, features(), samples);
+        // The batch is the tile's transpose, made in 16 × 16 register transposes through a block-sized buffer (a
+        // column's last block may be shorter than 16); Eigen's transposing assignment here is scalar and cost the
+        // dense tiles of (100, 40) models 10% of a training step.
+        const Index n = features();
+        constexpr Index block = 16;
+        alignas(64) std::array<Scalar, block * block> transposed;
+        Scalar* out = batch.data();
+        for (Index first = 0; first < samples; first += block) {
+            const Index count = std::min(block, samples - first);
+            for (Index i = 0; i < n; i += block) {
+                const Index rows = std::min(block, n - i);
+                simd::transpose_block16(tile + i * samples + first, static_cast<std::size_t>(samples),
+                                        static_cast<std::size_t>(rows), static_cast<std::size_t>(count),
+                                        transposed.data(), static_cast<std::size_t>(block));
+                for (Index j = 0; j < count; ++j)
+                    std::copy_n(transposed.data() + j * block, rows, out + (first + j) * n + i);
+            }
+        }
     }
 
     /// Draws \p samples samples feature-major: feature i of sample s goes to out[i·stride + s] (stride ≥ samples),
