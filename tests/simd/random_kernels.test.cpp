@@ -108,7 +108,7 @@ TEST_CASE_TEMPLATE("compress_nonzeros keeps the nonzeros and their positions in 
     }
 }
 
-TEST_CASE_TEMPLATE("transpose_block16 writes the transposed block, zeros around it, like its scalar twin", T, float,
+TEST_CASE_TEMPLATE("transpose_block16 writes the transposed block and nothing else, like its scalar twin", T, float,
                    double) {
     constexpr std::size_t in_stride = 40, out_stride = 20;
     std::vector<T> in(20 * in_stride);
@@ -117,18 +117,18 @@ TEST_CASE_TEMPLATE("transpose_block16 writes the transposed block, zeros around 
         for (const std::size_t columns : {std::size_t{16}, std::size_t{5}, std::size_t{1}}) {
             CAPTURE(rows);
             CAPTURE(columns);
-            std::vector<T> out(16 * out_stride, T(-1)), reference(16 * out_stride, T(-1));
+            std::vector<T> out(17 * out_stride, T(-1)), reference(17 * out_stride, T(-1));
             tms::simd::transpose_block16(in.data() + 3, in_stride, rows, columns, out.data(), out_stride);
             tms::simd::reference::transpose_block16(in.data() + 3, in_stride, rows, columns, reference.data(),
                                                     out_stride);
             CHECK(out == reference);
             bool transposed = true;
-            for (std::size_t c = 0; c < 16; ++c) {
-                for (std::size_t r = 0; r < 16; ++r) {
-                    const T expected = r < rows && c < columns ? in[3 + r * in_stride + c] : T(0);
+            for (std::size_t c = 0; c < 17; ++c) {
+                for (std::size_t r = 0; r < out_stride; ++r) {
+                    // Inside the block: input column c; everywhere else: untouched.
+                    const T expected = r < rows && c < columns ? in[3 + r * in_stride + c] : T(-1);
                     transposed = transposed && out[c * out_stride + r] == expected;
                 }
-                for (std::size_t r = 16; r < out_stride; ++r) transposed = transposed && out[c * out_stride + r] == T(-1);
             }
             CHECK(transposed);
         }

@@ -108,24 +108,7 @@ public:
         }
         Scalar* tile = scratch_tile(samples);
         draw_feature_major(engine, samples, tile, samples);
-        // The batch is the tile's transpose, made in 16 × 16 register transposes through a block-sized buffer (a
-        // column's last block may be shorter than 16); Eigen's transposing assignment here is scalar and cost the
-        // dense tiles of (100, 40) models 10% of a training step.
-        const Index n = features();
-        constexpr Index block = 16;
-        alignas(64) std::array<Scalar, block * block> transposed;
-        Scalar* out = batch.data();
-        for (Index first = 0; first < samples; first += block) {
-            const Index count = std::min(block, samples - first);
-            for (Index i = 0; i < n; i += block) {
-                const Index rows = std::min(block, n - i);
-                simd::transpose_block16(tile + i * samples + first, static_cast<std::size_t>(samples),
-                                        static_cast<std::size_t>(rows), static_cast<std::size_t>(count),
-                                        transposed.data(), static_cast<std::size_t>(block));
-                for (Index j = 0; j < count; ++j)
-                    std::copy_n(transposed.data() + j * block, rows, out + (first + j) * n + i);
-            }
-        }
+        to_sample_major(tile, samples, 0, samples, batch.data());
     }
 
     /// Draws \p samples samples feature-major: feature i of sample s goes to out[i·stride + s] (stride ≥ samples),
@@ -229,17 +212,30 @@ private:
         }
     }
 
+    /// Writes samples [first, first + count) of a feature-major tile (\p samples columns per feature row) to \p out
+    /// sample-major, n entries per sample, in 16 × 16 register transposes (Eigen's transposing assignment is scalar
+    /// and cost the dense tiles of (100, 40) models 10% of a training step).
+    void to_sample_major(const Scalar* tile, Index samples, Index first, Index count, Scalar* out) const {
+        const Index n = features();
+        constexpr Index block = 16;
+        for (Index s = 0; s < count; s += block)
+            for (Index i = 0; i < n; i += block)
+                simd::transpose_block16(tile + i * samples + first + s, static_cast<std::size_t>(samples),
+                                        static_cast<std::size_t>(std::min(block, n - i)),
+                                        static_cast<std::size_t>(std::min(block, count - s)), out + s * n + i,
+                                        static_cast<std::size_t>(n));
+    }
+
     /// Stores the nonzeros of a feature-major tile (\p samples columns per feature row) sample by sample.
     void compress_feature_major(const Scalar* tile, Index samples, SparseBatch<Scalar>& batch) const {
         const Index n = features();
-        constexpr Index block = 16;  // samples (and features) per transposed block
-        // 16 samples at a time are transposed sample-major (16 × 16 register transposes) into a small buffer, one
-        // padded column per sample, and each column is compressed into buffers sized once per thread; the batch
-        // then copies only the nonzeros (resizing its vectors for every possible entry zero-filled them all).
-        const Index padded = (n + block - 1) / block * block;
+        constexpr Index block = 16;  // samples per transposed block
+        // 16 samples at a time are made sample-major in a small buffer, and each is compressed into buffers sized
+        // once per thread; the batch then copies only the nonzeros (resizing its vectors for every possible entry
+        // zero-filled them all).
         thread_local std::vector<Scalar> buffer, kept_values;
         thread_local std::vector<std::int32_t> kept_indices;
-        buffer.resize(static_cast<std::size_t>(block * padded));
+        buffer.resize(static_cast<std::size_t>(block * n));
         if (kept_values.size() < static_cast<std::size_t>(samples * n + block)) {
             kept_values.resize(static_cast<std::size_t>(samples * n + block));
             kept_indices.resize(kept_values.size());
@@ -257,15 +253,11 @@ private:
         std::size_t nonempty = 0;
         for (Index first = 0; first < samples; first += block) {
             const Index count = std::min(block, samples - first);
-            for (Index i = 0; i < n; i += block)
-                simd::transpose_block16(tile + i * samples + first, static_cast<std::size_t>(samples),
-                                        static_cast<std::size_t>(std::min(block, n - i)),
-                                        static_cast<std::size_t>(count), columns + i,
-                                        static_cast<std::size_t>(padded));
+            to_sample_major(tile, samples, first, count, columns);
             for (Index j = 0; j < count; ++j) {
                 const std::int32_t before = nnz;
                 nnz += static_cast<std::int32_t>(simd::compress_nonzeros(
-                    columns + j * padded, static_cast<std::size_t>(n), 0, indices + nnz, values + nnz));
+                    columns + j * n, static_cast<std::size_t>(n), 0, indices + nnz, values + nnz));
                 // Branch-free: the sample's id and end are written either way and kept only if it has a feature.
                 ids[nonempty] = static_cast<std::int32_t>(first + j);
                 ends[nonempty] = nnz;

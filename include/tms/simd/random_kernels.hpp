@@ -104,8 +104,8 @@ std::size_t compress_nonzeros(const T* values, std::size_t count, std::int32_t f
 template <class T>
 void transpose_block16(const T* in, std::size_t in_stride, std::size_t rows, std::size_t columns, T* out,
                        std::size_t out_stride) noexcept {
-    for (std::size_t c = 0; c < 16; ++c)
-        for (std::size_t r = 0; r < 16; ++r) out[c * out_stride + r] = r < rows && c < columns ? in[r * in_stride + c] : T(0);
+    for (std::size_t c = 0; c < columns; ++c)
+        for (std::size_t r = 0; r < rows; ++r) out[c * out_stride + r] = in[r * in_stride + c];
 }
 
 }  // namespace reference
@@ -179,10 +179,10 @@ template <class Arch = xsimd::default_arch>
 }
 
 /// Writes the transpose of the rows × columns block at \p in (row-major, row stride \p in_stride; rows, columns
-/// ≤ 16) to \p out as a full 16 × 16 block (row stride \p out_stride), zeros outside the block: out row c holds
-/// input column c. Only the block's entries are read. With AVX-512 and float, one 16 × 16 register transpose
-/// (unpack, shuffle, two 128-bit lane shuffles: 64 instructions); a scalar loop otherwise, which was the largest
-/// cost of turning a feature-major draw into sparse samples.
+/// ≤ 16) to \p out (row stride \p out_stride): out row c, entries [0, rows), is input column c. Only the block is
+/// read and only its transpose written. With AVX-512 and float, one 16 × 16 register transpose (unpack, shuffle,
+/// two 128-bit lane shuffles: 64 instructions) with masked loads and stores; a scalar loop otherwise, which was
+/// the largest cost of turning a feature-major draw into the other layouts.
 template <class T, class Arch = xsimd::default_arch>
 [[gnu::always_inline]] inline void transpose_block16(const T* in, std::size_t in_stride, std::size_t rows,
                                                      std::size_t columns, T* out, std::size_t out_stride) noexcept {
@@ -190,7 +190,10 @@ template <class T, class Arch = xsimd::default_arch>
         using lane_mask = typename xsimd::batch_bool<T, Arch>::register_type;  // __mmask16
         using floats = xsimd::batch<T, Arch>;
         typename floats::register_type r[16], t[16];
-        const auto loaded = static_cast<lane_mask>(columns >= 16 ? 0xFFFFu : (1u << columns) - 1u);
+        const auto first_lanes = [](std::size_t count) {
+            return static_cast<lane_mask>(count >= 16 ? 0xFFFFu : (1u << count) - 1u);
+        };
+        const lane_mask loaded = first_lanes(columns), stored = first_lanes(rows);
         for (std::size_t k = 0; k < 16; ++k)
             r[k] = k < rows ? _mm512_maskz_loadu_ps(loaded, in + k * in_stride) : floats(T(0)).data;
         for (std::size_t k = 0; k < 16; k += 2) {
@@ -210,9 +213,10 @@ template <class T, class Arch = xsimd::default_arch>
             t[k + 12] = _mm512_shuffle_f32x4(r[k + 8], r[k + 12], 0xDD);
         }
         for (std::size_t k = 0; k < 8; ++k) {
-            _mm512_storeu_ps(out + k * out_stride, _mm512_shuffle_f32x4(t[k], t[k + 8], 0x88));
-            _mm512_storeu_ps(out + (k + 8) * out_stride, _mm512_shuffle_f32x4(t[k], t[k + 8], 0xDD));
+            r[k] = _mm512_shuffle_f32x4(t[k], t[k + 8], 0x88);
+            r[k + 8] = _mm512_shuffle_f32x4(t[k], t[k + 8], 0xDD);
         }
+        for (std::size_t c = 0; c < columns; ++c) _mm512_mask_storeu_ps(out + c * out_stride, stored, r[c]);
     } else {
         reference::transpose_block16(in, in_stride, rows, columns, out, out_stride);
     }
@@ -220,8 +224,9 @@ template <class T, class Arch = xsimd::default_arch>
 
 /// Appends the nonzero entries of values[0, count) to \p out_values and their positions plus \p first to
 /// \p out_indices, in order, and returns how many: a sparse sample from a dense column. Both outputs need room for
-/// \p count entries rounded up to 16 (whole registers are stored). With AVX-512 and float, one compare and two compresses per 16 entries;
-/// a scalar loop with a data-dependent store position otherwise ran at 4-5 cycles per entry.
+/// \p count entries rounded up to 16 (whole registers are stored). With AVX-512 and float, one compare and two
+/// compresses per 16 entries; a scalar loop with a data-dependent store position otherwise ran at 4-5 cycles per
+/// entry.
 template <class T, class Arch = xsimd::default_arch>
 [[gnu::always_inline]] inline std::size_t compress_nonzeros(const T* values, std::size_t count, std::int32_t first,
                                                             std::int32_t* out_indices, T* out_values) noexcept {
