@@ -25,7 +25,8 @@ def reproduce(out_dir, *, quick: bool = True, threads: int = 0, best_of: int = 0
     quick : bool
         Fewer steps and seeds (a few minutes of CPU); ``False`` is the paper's protocol (best of 1000 seeds).
     threads, best_of, steps : int
-        0 means the default (every core; 1000 or quick 50 relu_hidden seeds; 10,000 or quick 3,000 steps).
+        0 means the default (every core; 1000 or quick 50 relu_hidden seeds; 10,000 or quick 3,000 steps, but
+        relu_hidden and abs_value train 10,000 steps in a quick run too).
     verbose : bool
         Print progress lines to stderr.
     pruned_best_of : bool

@@ -250,12 +250,14 @@ TEST_CASE_TEMPLATE("present values are independent of presence on every path, dr
 TEST_CASE_TEMPLATE("sample, sample_feature_major and sample_sparse give the same data for the same engine state",
                    Scalar, float, double) {
     // The trainer asks each tile kind for its own layout, so a seed means the same data only if the three agree,
-    // in both regimes (feature-major draw at p >= geometric_threshold or unequal probabilities, geometric below).
+    // in both regimes (feature-major draw at p >= geometric_threshold, or small_geometric_threshold for short samples,
+    // or unequal probabilities; geometric below).
     constexpr tms::Index samples = 256, stride = 272;
     tms::VectorX<Scalar> unequal(12);
     for (tms::Index i = 0; i < 12; ++i) unequal[i] = Scalar(0.9) / Scalar(i + 1);
     const std::vector<tms::SparseFeatureSampler<Scalar>> samplers = {
         tms::SparseFeatureSampler<Scalar>(10, 0.7), tms::SparseFeatureSampler<Scalar>(10, 0.12),
+        tms::SparseFeatureSampler<Scalar>(10, 0.03), tms::SparseFeatureSampler<Scalar>(40, 0.12),
         tms::SparseFeatureSampler<Scalar>(100, 0.3), tms::SparseFeatureSampler<Scalar>(100, 0.01),
         tms::SparseFeatureSampler<Scalar>(7, 1.0, tms::FeatureRange::symmetric),
         tms::SparseFeatureSampler<Scalar>(unequal)};
@@ -292,20 +294,23 @@ TEST_CASE_TEMPLATE("sample, sample_feature_major and sample_sparse give the same
 
 TEST_CASE("sample_sparse's draw is pinned: a seed's data survives changes to how it is computed") {
     // FNV-1a over (sample_ids, offsets, indices, values) of four 256-sample tiles from seed 2026. The geometric
-    // cases were recorded before the compress-store and branch-free rewrites of that path; the p >= 0.25 cases
-    // (10, 0.7) and (100, 0.3) when that regime's draw became feature-major (one presence and one value word per
-    // feature and sample, feature by feature), on purpose: the lanes tile of small models is then filled without
-    // a sparse draw and a scatter. A change here changes every trained model of every seed: make it on purpose or
-    // not at all, and check the hashes on the AVX-512, AVX2 and SSE2 builds.
+    // cases (100, 0.01), (10, 0.03) and (40, 0.12) draw as they did before the compress-store and branch-free
+    // rewrites of that path. The feature-major cases (10, 0.7), (10, 0.12), (100, 0.3) and (5, 0.05) were
+    // re-recorded, on purpose, when one word per feature and sample came to give both presence and value and short
+    // samples (n <= 32) came to draw feature-major from p = 0.05: the lanes tile of small models is then filled
+    // without a sparse draw and a scatter, from half the random words. A change here changes every trained model of
+    // every seed: make it on purpose or not at all, and check the hashes on the AVX-512, AVX2 and SSE2 builds.
     const struct {
         tms::Index features;
         double probability;
         std::uint64_t hash;
-    } cases[] = {{10, 0.7, 0xff7c0b285a53fd22ull},
-                 {10, 0.12, 0x5950102d44b1ef0full},
-                 {100, 0.3, 0x621bd96f20d28824ull},
+    } cases[] = {{10, 0.7, 0xa9197811840c24dfull},
+                 {10, 0.12, 0xb07ce1222b979d15ull},
+                 {100, 0.3, 0xd226959c36517dabull},
                  {100, 0.01, 0xcddd7029265ec1caull},
-                 {5, 0.05, 0xabcd8feac8980c54ull}};
+                 {5, 0.05, 0xb5064af5d78a3579ull},
+                 {10, 0.03, 0xfc305ffec4112611ull},
+                 {40, 0.12, 0x19d84429101f30e9ull}};
     for (const auto& pinned : cases) {
         CAPTURE(pinned.features);
         CAPTURE(pinned.probability);

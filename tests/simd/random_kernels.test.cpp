@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -55,6 +56,56 @@ TEST_CASE("presence_mask and dense_features match their scalar twins") {
                                                    always.data() + 5, shared_scalar.data(), count, 1.0f, 0.0f);
         CHECK(shared_simd == shared_scalar);
     }
+}
+
+TEST_CASE("dense_feature_from_presence matches its scalar twin; values are uniform given presence") {
+    tms::RandomEngine engine(5);
+    std::vector<std::uint32_t> words(4099);
+    for (auto& w : words) w = static_cast<std::uint32_t>(engine());
+    // Probabilities 0.3 and 0.7 (thresholds below and above 2³¹: the word's top bit matters), and p = 1.
+    for (const double p : {0.3, 0.7, 1.0}) {
+        CAPTURE(p);
+        const bool always = p >= 1.0;
+        const std::uint32_t threshold = always ? 0u : static_cast<std::uint32_t>(std::ldexp(p, 32));
+        const float scale = tms::simd::presence_value_scale(threshold, always);
+        for (const std::size_t count : {std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17}, words.size()}) {
+            std::vector<float> simd_out(count), scalar_out(count);
+            tms::simd::dense_feature_from_presence(words.data(), threshold, always, scale, simd_out.data(), count,
+                                                   2.0f, -1.0f);
+            tms::simd::reference::dense_feature_from_presence(words.data(), threshold, always, scale,
+                                                              scalar_out.data(), count, 2.0f, -1.0f);
+            CHECK(simd_out == scalar_out);
+        }
+        std::vector<float> out(words.size());
+        tms::simd::dense_feature_from_presence(words.data(), threshold, always, scale, out.data(), out.size(), 1.0f,
+                                               0.0f);
+        std::size_t present = 0, low = 0;
+        double sum = 0;
+        for (std::size_t k = 0; k < out.size(); ++k) {
+            const bool expected_present = always || words[k] < threshold;
+            CHECK((out[k] != 0.0f) == expected_present);  // no word below the threshold maps to exactly 0 here
+            CHECK(out[k] < 1.0f);
+            CHECK(out[k] >= 0.0f);
+            if (out[k] == 0.0f) continue;
+            ++present;
+            sum += out[k];
+            low += out[k] < 0.25f ? 1 : 0;
+        }
+        const double n = static_cast<double>(present);
+        // Presence at rate p, and the value uniform on [0, 1) given presence (mean 1/2, a quarter below 1/4),
+        // each within 4.5 standard errors.
+        CHECK(std::abs(n / static_cast<double>(words.size()) - p) <= 4.5 * std::sqrt(p * (1 - p) / 4099.0) + 1e-9);
+        CHECK(std::abs(sum / n - 0.5) <= 4.5 * std::sqrt(1.0 / 12.0 / n));
+        CHECK(std::abs(static_cast<double>(low) / n - 0.25) <= 4.5 * std::sqrt(0.25 * 0.75 / n));
+    }
+    // The largest word below the threshold stays below 1 after rounding.
+    const std::uint32_t threshold = 0xF0000001u;
+    const float scale = tms::simd::presence_value_scale(threshold, false);
+    const std::uint32_t top = threshold - 1;
+    float value = 0;
+    tms::simd::reference::dense_feature_from_presence(&top, threshold, false, scale, &value, 1, 1.0f, 0.0f);
+    CHECK(value < 1.0f);
+    CHECK(value > 0.99f);
 }
 
 TEST_CASE("geometric gaps match their scalar twin and have the geometric mean") {

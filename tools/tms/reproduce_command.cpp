@@ -53,8 +53,9 @@ void add_reproduce_command(CLI::App& app) {
     command->add_option("--out", arguments->out, "output directory (created; an earlier run's output is replaced)")
         ->required();
     command->add_flag("--quick", arguments->quick,
-                      "fewer steps and seeds (" + std::to_string(quick_steps) + " steps; relu_hidden " +
-                          std::to_string(full_steps) + " steps, best of " + std::to_string(quick_best_of) + ")");
+                      "fewer steps and seeds (" + std::to_string(quick_steps) + " steps; relu_hidden and abs_value " +
+                          std::to_string(full_steps) + " steps, relu_hidden best of " +
+                          std::to_string(quick_best_of) + ")");
     command->add_option("--threads", arguments->threads, "worker threads (default: all cores)");
     command->add_option("--best-of", arguments->best_of,
                         "relu_hidden seeds per sparsity (default " + std::to_string(full_best_of) + ", quick " +

@@ -60,8 +60,10 @@ public:
     static constexpr double dense_tile_density = 0.3;
     /// Largest hidden size for the lanes-over-samples kernel (its hidden activations stay in registers).
     static constexpr Index lanes_max_hidden = 8;
-    /// Above this expected density a small model runs with SIMD lanes over samples (measured crossover).
-    static constexpr double lanes_density = uses_gram ? 0.025 : 0.015;
+    /// Above this expected density a small model runs with SIMD lanes over samples: the crossovers measured end to
+    /// end (draw included) after the lanes kernel's multi-group passes, relu_hidden (10, 5) between p = 0.003 and
+    /// 0.005, relu_output (5, 2), (10, 5) and (20, 5) between 0.03 and 0.05 (docs/performance.md, "Round 3").
+    static constexpr double lanes_density = uses_gram ? 0.04 : 0.005;
 
     /// How a tile should be drawn and processed.
     enum class TileKind {

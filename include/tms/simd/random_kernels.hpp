@@ -5,6 +5,7 @@
 /// The lane count is fixed at eight whatever the instruction set (one AVX-512 register, two AVX2, four SSE2), so
 /// a seed yields the same numbers on every machine.
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cmath>
@@ -26,6 +27,16 @@ inline constexpr std::size_t random_lanes = 8;
 struct WideXoshiroState {
     alignas(64) std::uint64_t words[4][random_lanes];
 };
+
+/// The largest float below 1: uniform draws are clamped to it so that rounding never yields 1.
+inline constexpr float largest_below_one = 0x1.fffffep-1f;
+
+/// The factor that turns a present entry's word into its value in dense_feature_from_presence: a word below the
+/// threshold T is uniform on [0, T), so (word >> 1) · 2/T is uniform on [0, 1); with always set, on [0, 2³²).
+[[nodiscard]] inline float presence_value_scale(std::uint32_t threshold, bool always) noexcept {
+    if (always) return 0x1.0p-31f;
+    return threshold == 0 ? 0.0f : static_cast<float>(2.0 / static_cast<double>(threshold));
+}
 
 namespace reference {
 
@@ -87,6 +98,18 @@ void dense_features(const std::uint32_t* presence_words, const std::uint32_t* va
     }
 }
 
+/// Scalar twin of simd::dense_feature_from_presence.
+inline void dense_feature_from_presence(const std::uint32_t* words, std::uint32_t threshold, bool always,
+                                        float value_scale, float* out, std::size_t count, float width,
+                                        float offset) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+        const bool present = always || words[i] < threshold;
+        const float u = std::min(static_cast<float>(static_cast<std::int32_t>(words[i] >> 1)) * value_scale,
+                                 largest_below_one);
+        out[i] = present ? offset + width * u : 0.0f;
+    }
+}
+
 /// Scalar twin of simd::compress_nonzeros (branch-free: each entry is written, and kept only if nonzero).
 template <class T>
 std::size_t compress_nonzeros(const T* values, std::size_t count, std::int32_t first, std::int32_t* out_indices,
@@ -143,6 +166,36 @@ template <bool SharedThreshold = false, class T, class Arch = xsimd::default_arc
                                                    thresholds + tail_threshold, always + tail_threshold,
                                                    out + vector_end, count - vector_end, width, offset);
     }
+}
+
+/// One feature across \p count samples from one word per sample: present when the word is below \p threshold (or
+/// \p always), and then the same word, uniform on [0, threshold), gives its value offset + width·u with
+/// u = min((word >> 1) · value_scale, largest_below_one) (value_scale from presence_value_scale). Half the random
+/// words of dense_features, whose value word is independent of the presence word; u keeps 24 significant bits
+/// while the threshold is at least 2²⁵ (p ≥ 2⁻⁷).
+template <class Arch = xsimd::default_arch>
+[[gnu::always_inline]] inline void dense_feature_from_presence(const std::uint32_t* words, std::uint32_t threshold,
+                                                               bool always, float value_scale, float* out,
+                                                               std::size_t count, float width,
+                                                               float offset) noexcept {
+    using word_batch = xsimd::batch<std::uint32_t, Arch>;
+    using ints = xsimd::batch<std::int32_t, Arch>;
+    using floats = xsimd::batch<float, Arch>;
+    constexpr std::size_t lanes = floats::size;
+    const std::size_t vector_end = count - count % lanes;
+    const word_batch zero(0u), limit(threshold), everything(always ? ~0u : 0u);
+    const floats scale(value_scale), below_one(largest_below_one), stretch(width), shift(offset);
+    for (std::size_t i = 0; i < vector_end; i += lanes) {
+        const word_batch w = word_batch::load_unaligned(words + i);
+        const floats u = xsimd::min(xsimd::to_float(xsimd::bitwise_cast<ints>(w >> 1)) * scale, below_one);
+        const floats value = xsimd::fma(u, stretch, shift);
+        const auto present = (w < limit) | (everything != zero);
+        // Select on the bit patterns: +0.0f is all zero bits, and xsimd 8.1 has no uint32→float mask cast.
+        xsimd::bitwise_cast<floats>(xsimd::select(present, xsimd::bitwise_cast<word_batch>(value), zero))
+            .store_unaligned(out + i);
+    }
+    reference::dense_feature_from_presence(words + vector_end, threshold, always, value_scale, out + vector_end,
+                                           count - vector_end, width, offset);
 }
 
 /// Bit i set when feature i is present: words[i] < thresholds[i], or always[i] ≠ 0 (probability one).
