@@ -161,8 +161,13 @@ TEST_CASE("the tile choice follows the measured crossovers") {
     CHECK(tile_choice(HiddenCore(400, 30), 0.03) == std::string("sparse"));
     CHECK(tile_choice(HiddenCore(400, 30), 0.5) == std::string("dense"));
     // Small m takes the lanes-over-samples tile above its density threshold, whatever the sparse/dense costs.
+    // Measured crossovers (docs/performance.md, "Round 3"): ReLU hidden (10, 5) between p = 0.003 and 0.005,
+    // ReLU output (10, 5) and (40, 5) between 0.03 and 0.05.
     CHECK(tile_choice(HiddenCore(10, 5), 0.1) == std::string("feature_major"));
-    CHECK(tile_choice(HiddenCore(10, 5), 0.005) == std::string("sparse"));
+    CHECK(tile_choice(HiddenCore(10, 5), 0.01) == std::string("feature_major"));
+    CHECK(tile_choice(HiddenCore(10, 5), 0.003) == std::string("sparse"));
+    CHECK(tile_choice(OutputCore(10, 5), 0.05) == std::string("feature_major"));
+    CHECK(tile_choice(OutputCore(10, 5), 0.03) == std::string("sparse"));
     // Linear hidden layer: the density threshold.
     CHECK(tile_choice(OutputCore(100, 40), 0.2) == std::string("sparse"));
     CHECK(tile_choice(OutputCore(100, 40), 0.5) == std::string("dense"));
