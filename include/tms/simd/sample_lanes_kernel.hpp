@@ -42,8 +42,12 @@ struct SmallModelView {
 template <class Arch>
 inline constexpr int vector_registers = std::is_base_of_v<xsimd::avx512f, Arch> ? 32 : 16;
 
+/// The most groups of lanes a pass carries (LaneAccumulators sizes its δz scratch for this many).
+inline constexpr int max_lane_groups_per_pass = 4;
+
 template <int Hidden, class Arch>
-inline constexpr int lane_groups_per_pass = std::clamp(vector_registers<Arch> / (2 * Hidden), 1, 4);
+inline constexpr int lane_groups_per_pass =
+    std::clamp(vector_registers<Arch> / (2 * Hidden), 1, max_lane_groups_per_pass);
 
 /// Per-lane gradient accumulators of one step; reduce() sums the lanes into a flat gradient.
 template <class T, class Arch = xsimd::default_arch>
@@ -51,8 +55,6 @@ class LaneAccumulators {
 public:
     using batch = xsimd::batch<T, Arch>;
     static constexpr std::ptrdiff_t lanes = batch::size;
-    /// The most groups of lanes a pass of the kernel carries (lane_groups_per_pass for Hidden = 1).
-    static constexpr std::ptrdiff_t max_groups_per_pass = 4;
 
     void reset(std::ptrdiff_t features, std::ptrdiff_t hidden, bool tied) {
         features_ = features;
@@ -61,7 +63,7 @@ public:
         const std::size_t blocks = static_cast<std::size_t>(
             hidden * features * (tied ? 1 : 2) + features + 1);  // U, [V], b, loss
         values_.assign(blocks * lanes, T(0));
-        delta_output_.assign(static_cast<std::size_t>(features * max_groups_per_pass * lanes), T(0));
+        delta_output_.assign(static_cast<std::size_t>(features * max_lane_groups_per_pass * lanes), T(0));
     }
 
     T* encoder() noexcept { return values_.data(); }
@@ -235,8 +237,6 @@ template <int Hidden, class HiddenActivation, class OutputActivation, bool AbsTa
 void lanes_over_samples_gradient(const SmallModelView<T>& model, const T* inputs, std::ptrdiff_t stride,
                                  std::ptrdiff_t samples, T scale, LaneAccumulators<T, Arch>& acc) noexcept {
     constexpr int groups = lane_groups_per_pass<Hidden, Arch>;
-    static_assert(groups <= LaneAccumulators<T, Arch>::max_groups_per_pass,
-                  "LaneAccumulators must hold δz for every group of a pass");
     if (model.decoder == nullptr)
         detail::lanes_over_samples<Hidden, groups, true, HiddenActivation, OutputActivation, AbsTarget>(
             model, inputs, stride, samples, scale, acc);
