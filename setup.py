@@ -1,11 +1,13 @@
 """setuptools drives CMake to build tms._tms (pybind11's cmake_example layout); the version is the CMake project's.
 
 Environment: TMS_PYTHON_BUILD_DIR names a persistent CMake build directory (reused between installs);
-CMAKE_BUILD_PARALLEL_LEVEL the number of compile jobs.
+TMS_PYTHON_CMAKE_ARGS extra CMake configure arguments, split as a shell would (they come last, so they override,
+e.g. "-DCMAKE_CXX_FLAGS_RELEASE=-O1"); CMAKE_BUILD_PARALLEL_LEVEL the number of compile jobs.
 """
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +43,7 @@ class CMakeBuild(build_ext):
             "-DTMS_BUILD_PYTHON=ON", "-DTMS_PYTHON_STAGE_PACKAGE=OFF", f"-DTMS_PYTHON_PACKAGE_DIR={package_dir}",
             "-DTMS_BUILD_TESTS=OFF", "-DTMS_BUILD_EXAMPLES=OFF", "-DTMS_BUILD_BENCHMARKS=OFF",
             "-DTMS_BUILD_TOOLS=OFF", "-DTMS_INSTALL=OFF",
+            *shlex.split(os.environ.get("TMS_PYTHON_CMAKE_ARGS", "")),
         ]
         subprocess.run(configure, check=True)
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 1)

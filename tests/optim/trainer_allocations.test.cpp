@@ -22,6 +22,11 @@ void* operator new(std::size_t size, std::align_val_t alignment) {
     if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
     throw std::bad_alloc();
 }
+// GCC 12 pairs the std::vector's `new` expression with the std::free inlined from this replacement and warns
+// (-Wmismatched-new-delete); the pair is correct here, since these replacements own both ends.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }

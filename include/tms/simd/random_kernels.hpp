@@ -46,7 +46,7 @@ inline void xoshiro_fill(WideXoshiroState& state, std::uint32_t* out, std::size_
     for (std::size_t block = 0; block < blocks; ++block) {
         for (std::size_t lane = 0; lane < random_lanes; ++lane) {
             const std::uint64_t sum = s[0][lane] + s[3][lane];
-            const std::uint64_t word = ((sum << 23) | (sum >> 41)) + s[0][lane];
+            const std::uint64_t word = std::rotl(sum, 23) + s[0][lane];
             const std::size_t at = 2 * (block * random_lanes + lane);
             out[at] = static_cast<std::uint32_t>(word);  // little-endian halves, as the SIMD store lays them out
             out[at + 1] = static_cast<std::uint32_t>(word >> 32);
@@ -56,7 +56,7 @@ inline void xoshiro_fill(WideXoshiroState& state, std::uint32_t* out, std::size_
             s[1][lane] ^= s[2][lane];
             s[0][lane] ^= s[3][lane];
             s[2][lane] ^= t;
-            s[3][lane] = (s[3][lane] << 45) | (s[3][lane] >> 19);
+            s[3][lane] = std::rotl(s[3][lane], 45);
         }
     }
 }

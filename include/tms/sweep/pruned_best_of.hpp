@@ -16,15 +16,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <mutex>
 #include <numeric>
-#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -81,8 +78,8 @@ inline void validate(const PruneSchedule& schedule) {
 
 /// The winner of a pruned best-of and the compute it took.
 struct PrunedBestOf {
-    /// The candidate with the lowest final loss among those trained to the end (as tms::run_config reports it,
-    /// except that \ref SweepResult::seconds counts its own training only).
+    /// The candidate with the lowest final loss among those trained to the end, as tms::run_config reports it
+    /// (\ref SweepResult::seconds counts its own training and analysis).
     SweepResult best;
     /// Training steps taken over all candidates (a diverged candidate counts the steps before its divergence).
     std::int64_t trained_steps = 0;
@@ -91,68 +88,6 @@ struct PrunedBestOf {
 };
 
 namespace detail {
-
-/// One seed of a pruned best-of: its model, data and Trainer, alive from the first step to the cut that drops it.
-template <class Model, class Sampler>
-struct PruneCandidate {
-    PruneCandidate(const ModelConfig& config_, Sampler data_)
-        : config(config_), model(config.features, config.hidden), data(std::move(data_)),
-          importance(config.importance_vector().template cast<float>()),
-          trainer(initialized(model, config.seed), data, importance, recorded_train_options(config)) {}
-
-    PruneCandidate(const PruneCandidate&) = delete;
-    PruneCandidate& operator=(const PruneCandidate&) = delete;
-
-    /// Trains to step \p to (or records the divergence that stops it).
-    void advance(std::int64_t to) {
-        if (diverged || trainer.step() >= to) return;
-        const auto start = std::chrono::steady_clock::now();
-        try {
-            TrainReport report = trainer.run_for(to - trainer.step());
-            history.insert(history.end(), report.loss_history.begin(), report.loss_history.end());
-            last_loss = report.final_loss;
-        } catch (const divergence_error& e) {
-            diverged = true;
-            error = e.what();
-            last_loss = std::numeric_limits<double>::quiet_NaN();
-        }
-        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-
-    /// The SweepResult run_config would have returned for this seed.
-    [[nodiscard]] SweepResult result() const {
-        SweepResult r;
-        r.config = config;
-        r.final_loss = last_loss;
-        r.steps_completed = trainer.step();
-        r.diverged = diverged;
-        r.error = error;
-        if (!diverged) {
-            const LateImprovement late = late_improvement(history, config.steps);
-            r.late_improvement = late.relative;
-            r.converged = late.converged();
-        }
-        record_weights(trainer.model(), r);
-        r.seconds = seconds;
-        return r;
-    }
-
-    static Model& initialized(Model& m, std::uint64_t seed) {
-        initialize(m, seed);
-        return m;
-    }
-
-    ModelConfig config;
-    Model model;
-    Sampler data;
-    VectorX<float> importance;
-    Trainer<Model, Sampler> trainer;
-    std::vector<LossRecord> history;
-    double last_loss = std::numeric_limits<double>::quiet_NaN();
-    bool diverged = false;
-    std::string error;
-    double seconds = 0.0;
-};
 
 /// The positions of the \p kept lowest last losses among \p alive (NaN last; ties keep the earlier candidate).
 template <class Candidate>
@@ -171,7 +106,7 @@ template <class Candidate>
 template <class Model, class Sampler>
 PrunedBestOf pruned_best_of_as(const std::vector<ModelConfig>& configs, const PruneSchedule& schedule,
                                unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress) {
-    using Candidate = PruneCandidate<Model, Sampler>;
+    using Candidate = SeedRun<Model, Sampler>;
     const std::int64_t steps = configs.front().steps;
     std::vector<std::unique_ptr<Candidate>> all(configs.size());
     std::vector<std::int64_t> stops = cut_steps(steps, schedule);

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../analysis/dimensionality.hpp"
 #include "../analysis/feature_norms.hpp"
@@ -105,31 +107,76 @@ decltype(auto) with_config_sampler(const ModelConfig& config, Use&& use) {
     return use(CorrelatedFeatureSampler<float>(config.feature_sets, config.independent_probability_vector(), range));
 }
 
+/// One seed's training from its config: its model, data and Trainer, trained in one go (run_config) or in
+/// stages with a cut between them (pruned_best_of). Not copyable or movable: the Trainer refers to the members.
+template <class Model, class Sampler>
+struct SeedRun {
+    SeedRun(const ModelConfig& config_, Sampler data_)
+        : config(config_), model(config.features, config.hidden), data(std::move(data_)),
+          importance(config.importance_vector().template cast<float>()),
+          trainer(initialized(model, config.seed), data, importance, recorded_train_options(config)) {}
+
+    SeedRun(const SeedRun&) = delete;
+    SeedRun& operator=(const SeedRun&) = delete;
+
+    /// Trains to step \p to (or records the divergence that stops it).
+    void advance(std::int64_t to) {
+        if (diverged || trainer.step() >= to) return;
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            TrainReport report = trainer.run_for(to - trainer.step());
+            history.insert(history.end(), report.loss_history.begin(), report.loss_history.end());
+            last_loss = report.final_loss;
+        } catch (const divergence_error& e) {
+            diverged = true;
+            error = e.what();
+            last_loss = std::numeric_limits<double>::quiet_NaN();
+        }
+        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+
+    /// The seed's result at its current step: outcome, convergence, weights and analyses; seconds counts its
+    /// training and this analysis.
+    [[nodiscard]] SweepResult result() const {
+        const auto start = std::chrono::steady_clock::now();
+        SweepResult r;
+        r.config = config;
+        r.final_loss = last_loss;
+        r.steps_completed = trainer.step();  // after a divergence: the steps before the failing one
+        r.diverged = diverged;
+        r.error = error;
+        if (!diverged) {
+            const LateImprovement late = late_improvement(history, config.steps);
+            r.late_improvement = late.relative;
+            r.converged = late.converged();
+        }
+        record_weights(trainer.model(), r);
+        r.seconds = seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return r;
+    }
+
+    static Model& initialized(Model& m, std::uint64_t seed) {
+        initialize(m, seed);
+        return m;
+    }
+
+    ModelConfig config;
+    Model model;
+    Sampler data;
+    VectorX<float> importance;
+    Trainer<Model, Sampler> trainer;
+    std::vector<LossRecord> history;
+    double last_loss = std::numeric_limits<double>::quiet_NaN();
+    bool diverged = false;
+    std::string error;
+    double seconds = 0.0;
+};
+
 template <class Model, class Sampler>
 SweepResult run_config_on(const ModelConfig& config, const Sampler& data) {
-    const auto start = std::chrono::steady_clock::now();
-    SweepResult result;
-    result.config = config;
-    Model model(config.features, config.hidden);
-    initialize(model, config.seed);
-    const VectorX<float> importance = config.importance_vector().template cast<float>();
-    Trainer<Model, Sampler> trainer(model, data, importance, recorded_train_options(config));
-    try {
-        const TrainReport report = trainer.run();
-        result.final_loss = report.final_loss;
-        result.steps_completed = report.steps_completed;
-        const LateImprovement late = late_improvement(report.loss_history, config.steps);
-        result.late_improvement = late.relative;
-        result.converged = late.converged();
-    } catch (const divergence_error& e) {
-        result.steps_completed = trainer.step();  // the steps before the failing one, as the message counts them
-        result.diverged = true;
-        result.error = e.what();
-        result.final_loss = std::numeric_limits<double>::quiet_NaN();
-    }
-    record_weights(model, result);
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
+    SeedRun<Model, Sampler> run(config, data);
+    run.advance(config.steps);
+    return run.result();
 }
 
 /// Trains \p config on the sampler it describes: independent features, or its feature sets.
