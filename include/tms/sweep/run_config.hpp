@@ -39,7 +39,7 @@ inline namespace TMS_ARCH_NAMESPACE {
 /// A trained config: its weights and the analyses of the paper. Models train in single precision.
 struct SweepResult {
     ModelConfig config;
-    /// Mean batch loss over the last 100 steps; NaN if training diverged.
+    /// Mean batch loss over the last 100 steps; NaN if training diverged or took no step.
     double final_loss = 0.0;
     std::int64_t steps_completed = 0;
     /// Training hit a non-finite loss; the weights are the last finite ones and \ref error says where.
