@@ -2,7 +2,7 @@
 
 Environment: TMS_PYTHON_BUILD_DIR names a persistent CMake build directory (reused between installs);
 TMS_PYTHON_CMAKE_ARGS extra CMake configure arguments, split as a shell would (they come last, so they override,
-e.g. "-DCMAKE_CXX_FLAGS_RELEASE=-O1"); CMAKE_BUILD_PARALLEL_LEVEL the number of compile jobs.
+e.g. "'-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG'", which replaces the default -O3 -DNDEBUG); CMAKE_BUILD_PARALLEL_LEVEL the number of compile jobs.
 """
 
 import os
