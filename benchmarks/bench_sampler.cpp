@@ -9,8 +9,11 @@
 ///   anticorrelated pairs and the other features independent, all of marginal probability p (p = 1/2, 1/10, 1/100; the
 ///   anticorrelated pairs fire with 2p, so p = 1 is not a valid configuration): three segments of geometric skips
 ///   below p = 1/8, per-unit comparisons above.
-/// items/s = samples/s; `nonzeros` is the rate of present features drawn.
+/// - BM_XoshiroFill: tms::simd::xoshiro_fill alone, the bulk random bits under all of the above (items/s = 64-bit
+///   words/s).
+/// items/s = samples/s (except BM_XoshiroFill); `nonzeros` is the rate of present features drawn.
 
+#include <cstdint>
 #include <vector>
 
 #include "bench_support.hpp"
@@ -18,6 +21,22 @@
 namespace {
 
 using tms::Index;
+
+// The sampler's bulk random bits alone: eight xoshiro256++ streams, 512 blocks of eight 64-bit words per fill.
+void BM_XoshiroFill(benchmark::State& state) {
+    tms::simd::WideXoshiroState generators{};
+    for (std::size_t word = 0; word < 4; ++word)
+        for (std::size_t lane = 0; lane < tms::simd::random_lanes; ++lane)
+            generators.words[word][lane] = 0x9E3779B97F4A7C15ULL * (word * tms::simd::random_lanes + lane + 1);
+    constexpr std::size_t blocks = 512;
+    std::vector<std::uint32_t> out(2 * blocks * tms::simd::random_lanes);
+    for (auto _ : state) {
+        tms::simd::xoshiro_fill(generators, out.data(), blocks);
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(blocks * tms::simd::random_lanes));
+}
 
 void BM_SampleDense(benchmark::State& state) {
     const Index n = state.range(0);
@@ -100,6 +119,7 @@ void correlated_grid(benchmark::internal::Benchmark* b) {
 
 }  // namespace
 
+BENCHMARK(BM_XoshiroFill);
 BENCHMARK(BM_SampleDense)->Apply(grid);
 BENCHMARK(BM_SampleSparse)->Apply(grid);
 BENCHMARK(BM_SampleFeatureMajor)->Apply(grid);
