@@ -17,7 +17,7 @@
 #include <benchmark/benchmark.h>
 #include <xsimd/xsimd.hpp>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace tms::bench {
 

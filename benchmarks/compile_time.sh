@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 common="-std=c++20 -I$root/include -I/usr/include/eigen3"
 echo "flags: $flags; $runs runs each; $(g++ --version | head -1)"
 # The precompiled library, once (what linking tms::precompiled builds).
-g++ $common $flags -DTMS_PRECOMPILED -c "$root/src/precompiled.cpp" -o "$work/precompiled.o"
+g++ $common $flags -DTMS_PRECOMPILED -c "$root/src/precompiled.cpp" -o "$work/tms_precompiled_library.o"
 for mode in header_only precompiled; do
   define=""
   [ $mode = precompiled ] && define="-DTMS_PRECOMPILED"
@@ -29,7 +29,7 @@ for mode in header_only precompiled; do
     echo "$mode run $run: wall ${wall} s, user ${user} s, peak ${peak} KB, load before ${load}"
   done
   # The program links and runs either way.
-  if [ $mode = precompiled ]; then g++ "$work/$mode.o" "$work/precompiled.o" -o "$work/$mode"; else g++ "$work/$mode.o" -o "$work/$mode"; fi
+  if [ $mode = precompiled ]; then g++ "$work/$mode.o" "$work/tms_precompiled_library.o" -o "$work/$mode"; else g++ "$work/$mode.o" -o "$work/$mode"; fi
   "$work/$mode" > /dev/null
   sort -n "$work/$mode.txt" | awk -v mode=$mode -v runs="$runs" '{w[NR] = $1} END {
     m = int((runs + 1) / 2); printf "%s: median wall %.1f s\n", mode, w[m] }'

@@ -1,7 +1,7 @@
 // The README's quick start: train a ReLU output model in superposition and look at it.
 #include <iostream>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>  // everything but the sweep and experiment drivers; tms/tms.hpp has those too (+10 s compile)
 
 int main() {
     tms::ReluOutputModelXf model(20, 5);  // n = 20 features, m = 5 hidden dimensions (or ReluOutputModel<float, 20, 5>)

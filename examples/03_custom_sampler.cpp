@@ -7,7 +7,7 @@
 #include <cmath>
 #include <iostream>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 template <tms::real_scalar Scalar_>
 class ExponentialFeatureSampler {

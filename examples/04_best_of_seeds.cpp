@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <vector>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 int main() {
     using Job = tms::TrainingJob<tms::ReluOutputModelXf, tms::SparseFeatureSampler<float>>;

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <vector>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 int main() {
     tms::ReluOutputModelXf model(10, 3);

@@ -3,7 +3,7 @@
 // feature turns on in a model with a privileged basis.
 #include <cstdio>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 int main() {
     tms::ReluHiddenModelXf model(12, 4);

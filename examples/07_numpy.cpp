@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 int main(int argc, char** argv) {
     const std::filesystem::path directory = argc > 1 ? argv[1] : ".";

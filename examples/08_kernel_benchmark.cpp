@@ -7,7 +7,7 @@
 #include <vector>
 
 #include <tms/simd/kernels.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 int main() {
     constexpr std::ptrdiff_t n = 4096;

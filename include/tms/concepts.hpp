@@ -32,6 +32,14 @@ concept toy_model = requires(M model, const M const_model, std::span<typename M:
     typename M::Spec::HiddenActivation;
     typename M::Spec::OutputActivation;
     { M::Spec::tied } -> std::convertible_to<bool>;
+    // The rest of tms::NetworkSpec that the gradient core reads: compile-time sizes, target and matrix types.
+    { M::Spec::features } -> std::convertible_to<int>;
+    { M::Spec::hidden } -> std::convertible_to<int>;
+    M::Spec::target;
+    typename M::Spec::Encoder;
+    typename M::Spec::Decoder;
+    typename M::Spec::Bias;
+    typename M::Spec::Batch;
     { const_model.features() } -> std::convertible_to<Eigen::Index>;
     { const_model.hidden() } -> std::convertible_to<Eigen::Index>;
     { const_model.parameter_count() } -> std::convertible_to<Eigen::Index>;

@@ -7,6 +7,21 @@
 #include <cmath>
 #include <numeric>
 
+#include <tms/errors.hpp>
+#include <tms/io/checkpoint.hpp>
+#include <tms/models/abs_value_model.hpp>
+#include <tms/models/initialization.hpp>
+#include <tms/models/linear_model.hpp>
+#include <tms/models/relu_hidden_model.hpp>
+#include <tms/models/relu_output_model.hpp>
+#include <tms/optim/adam.hpp>
+#include <tms/optim/schedule.hpp>
+#include <tms/optim/sgd.hpp>
+#include <tms/optim/trainer.hpp>
+#include <tms/sampling/correlated_feature_sampler.hpp>
+#include <tms/sampling/random_engine.hpp>
+#include <tms/sampling/sparse_feature_sampler.hpp>
+
 #include "binding.hpp"
 
 namespace tms::python {
@@ -179,30 +194,6 @@ void bind_sampler(py::module_& m) {
                 return transposed_copy(out);
             },
             py::arg("batch"), py::arg("engine"));
-}
-
-/// The (correlation, size, probability) tuples of \p sets.
-inline std::vector<FeatureSet> feature_sets_from(const py::iterable& sets) {
-    std::vector<FeatureSet> out;
-    for (const py::handle item : sets) {
-        const auto tuple = py::reinterpret_borrow<py::object>(item);
-        if (!py::isinstance<py::tuple>(tuple) && !py::isinstance<py::list>(tuple))
-            throw py::value_error("each set must be a (correlation, size, probability) tuple, got " +
-                                  std::string(py::repr(tuple)));
-        const py::sequence fields = tuple;
-        if (fields.size() != 3)
-            throw py::value_error("each set must be a (correlation, size, probability) tuple, got " +
-                                  std::string(py::repr(tuple)));
-        const std::string kind = py::str(fields[0]);
-        FeatureSet set;
-        if (kind == "correlated") set.correlation = SetCorrelation::correlated;
-        else if (kind == "anticorrelated") set.correlation = SetCorrelation::anticorrelated;
-        else throw py::value_error("set correlation must be 'correlated' or 'anticorrelated', got '" + kind + "'");
-        set.size = fields[1].cast<Index>();
-        set.probability = fields[2].cast<double>();
-        out.push_back(set);
-    }
-    return out;
 }
 
 template <class Scalar>

@@ -17,9 +17,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <tms/io/checkpoint.hpp>
-#include <tms/io/model_file.hpp>
-#include <tms/tms.hpp>
+// The specific headers, not <tms/tms.hpp>: the umbrella also brings sweep/ and experiments/, whose inline functions
+// instantiate every model's training in every translation unit that includes it (about 10 s of compile each).
+// Each .cpp includes the headers of what it binds on top of these; experiments/learning_dynamics.hpp (for
+// dimensionality_jumps) only module.cpp.
+#include <tms/config.hpp>
+#include <tms/fwd.hpp>
+#include <tms/sampling/correlated_feature_sampler.hpp>
+#include <tms/sampling/importance.hpp>
 
 namespace tms::python {
 
@@ -112,6 +117,30 @@ template <class Scalar>
 py::array_t<Scalar> copy_vector(const VectorX<Scalar>& v) {
     py::array_t<Scalar> out(v.size());
     std::copy_n(v.data(), v.size(), out.mutable_data());
+    return out;
+}
+
+/// The (correlation, size, probability) tuples of \p sets (the samplers' and set_interference's feature sets).
+inline std::vector<FeatureSet> feature_sets_from(const py::iterable& sets) {
+    std::vector<FeatureSet> out;
+    for (const py::handle item : sets) {
+        const auto tuple = py::reinterpret_borrow<py::object>(item);
+        if (!py::isinstance<py::tuple>(tuple) && !py::isinstance<py::list>(tuple))
+            throw py::value_error("each set must be a (correlation, size, probability) tuple, got " +
+                                  std::string(py::repr(tuple)));
+        const py::sequence fields = tuple;
+        if (fields.size() != 3)
+            throw py::value_error("each set must be a (correlation, size, probability) tuple, got " +
+                                  std::string(py::repr(tuple)));
+        const std::string kind = py::str(fields[0]);
+        FeatureSet set;
+        if (kind == "correlated") set.correlation = SetCorrelation::correlated;
+        else if (kind == "anticorrelated") set.correlation = SetCorrelation::anticorrelated;
+        else throw py::value_error("set correlation must be 'correlated' or 'anticorrelated', got '" + kind + "'");
+        set.size = fields[1].cast<Index>();
+        set.probability = fields[2].cast<double>();
+        out.push_back(set);
+    }
     return out;
 }
 

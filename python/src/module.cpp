@@ -8,7 +8,32 @@
 #include <system_error>
 #include <thread>
 
+#include <tms/analysis/asymmetric_superposition.hpp>
+#include <tms/analysis/dimensionality.hpp>
+#include <tms/analysis/extra_feature_phase.hpp>
+#include <tms/analysis/feature_angles.hpp>
+#include <tms/analysis/feature_norms.hpp>
+#include <tms/analysis/gram.hpp>
+#include <tms/analysis/neurons.hpp>
+#include <tms/analysis/set_interference.hpp>
+#include <tms/analysis/superposition.hpp>
+#include <tms/analysis/two_feature_phase_diagram.hpp>
+#include <tms/config.hpp>
+#include <tms/detail/validate.hpp>
+#include <tms/errors.hpp>
+#include <tms/experiments/learning_dynamics.hpp>
+#include <tms/io/file.hpp>
+#include <tms/io/model_file.hpp>
+#include <tms/io/npz.hpp>
+#include <tms/models/abs_value_model.hpp>
+#include <tms/models/linear_model.hpp>
+#include <tms/models/relu_hidden_model.hpp>
+#include <tms/models/relu_output_model.hpp>
+#include <tms/parallel/thread_pool.hpp>
 #include <tms/plot/figures.hpp>
+#include <tms/sampling/feature_range.hpp>
+#include <tms/sampling/importance.hpp>
+#include <tms/sampling/random_engine.hpp>
 
 #include "binding.hpp"
 
@@ -51,6 +76,91 @@ py::array_t<typename Derived::Scalar> vector_array(const Eigen::MatrixBase<Deriv
 }
 
 std::string svg_text(const plot::SvgDocument& doc) { return doc.str(); }
+
+/// \p object, each feature's dimensionality D_i over training as a float64 array of shape (snapshots, features)
+/// (NaN where a feature is not represented), as the snapshots × features matrix the C++ takes.
+Eigen::MatrixXd dimensionality_over_time(py::handle object, std::size_t snapshots) {
+    const auto rows = static_cast<py::ssize_t>(snapshots);
+    const auto array = checked_array<double>(object, "dimensionality", {rows, -1},
+                                             "(" + std::to_string(snapshots) + ", features), one row per step");
+    return Eigen::Map<const Eigen::Matrix<double, Dynamic, Dynamic, Eigen::RowMajor>>(array.data(), array.shape(0),
+                                                                                      array.shape(1));
+}
+
+/// An InterferenceSummary as (pairs, mean, mean_cosine, mean_abs_cosine, fraction_negative).
+py::tuple summary_tuple(const InterferenceSummary& s) {
+    return py::make_tuple(s.pairs, s.mean, s.mean_cosine, s.mean_abs_cosine, s.fraction_negative);
+}
+
+/// The analyses of W's structure for one scalar type of W (exact dtype, Fortran order, as def_analysis).
+template <class Scalar>
+void bind_structure_analyses(py::module_& m) {
+    m.def(
+        "_angle_structure",
+        [](const WeightsArray<Scalar>& w, double represented_threshold, double antipodal_tolerance) {
+            const auto W = weights_of(w);
+            if (W.rows() != 2)
+                throw py::value_error("angle_structure needs W of shape (2, features): a 2-dimensional hidden space, got " +
+                                      shape_text(w));
+            const AngleStructure result = angle_structure(W, represented_threshold, antipodal_tolerance);
+            py::list pairs;
+            for (const auto& [a, b] : result.antipodal_pairs) pairs.append(py::make_tuple(a, b));
+            py::dict out;
+            out["angles"] = copy_vector<double>(result.angles);
+            out["order"] = result.order;
+            out["gaps"] = result.gaps;
+            out["antipodal_pairs"] = pairs;
+            out["max_gap_deviation"] = result.max_gap_deviation();
+            return out;
+        },
+        py::arg("W").noconvert(), py::arg("represented_threshold"), py::arg("antipodal_tolerance"),
+        "Angles, neighbour gaps and antipodal pairs of the represented features of a 2 x n W.");
+    m.def(
+        "_set_interference",
+        [](const WeightsArray<Scalar>& w, const py::iterable& sets, double represented_threshold) {
+            const SetInterference result = set_interference(weights_of(w), feature_sets_from(sets), represented_threshold);
+            py::dict out;
+            out["within_correlated"] = summary_tuple(result.within_correlated);
+            out["within_anticorrelated"] = summary_tuple(result.within_anticorrelated);
+            out["across_sets"] = summary_tuple(result.across_sets);
+            out["with_independent"] = summary_tuple(result.with_independent);
+            return out;
+        },
+        py::arg("W").noconvert(), py::arg("sets"), py::arg("represented_threshold"),
+        "W^T W summarised over pairs within correlated sets, within anticorrelated sets, across sets and with "
+        "independent features.");
+    m.def(
+        "_find_asymmetric_superposition",
+        [](const WeightsArray<Scalar>& w1, const WeightsArray<Scalar>& w2, double min_asymmetry, double min_gain,
+           double min_inhibition) {
+            AsymmetricSuperpositionCriteria criteria;
+            criteria.min_asymmetry = min_asymmetry;
+            criteria.min_gain = min_gain;
+            criteria.min_inhibition = min_inhibition;
+            if (w2.ndim() != 2)
+                throw py::value_error("W2 must be a 2-D array of shape (features, hidden), got shape " + shape_text(w2));
+            const Eigen::Map<const MatrixX<Scalar>> W2(w2.data(), w2.shape(0), w2.shape(1));
+            py::list out;
+            for (const AsymmetricSuperposition& found : find_asymmetric_superposition(weights_of(w1), W2, criteria))
+                out.append(py::make_tuple(found.neuron, found.strong_feature, found.weak_feature, found.inhibitor,
+                                          found.input_ratio, found.output_ratio, found.interference, found.inhibition));
+            return out;
+        },
+        py::arg("W1").noconvert(), py::arg("W2").noconvert(), py::arg("min_asymmetry"), py::arg("min_gain"),
+        py::arg("min_inhibition"),
+        "Every instance of asymmetric superposition with inhibition in an abs-value model's W1 (hidden, features) "
+        "and W2 (features, hidden).");
+    m.def(
+        "_classify_extra_feature",
+        [](const WeightsArray<Scalar>& w, Index extra, double represented, double shared) {
+            PhaseThresholds thresholds;
+            thresholds.represented = represented;
+            thresholds.shared = shared;
+            return std::string(phase_name(classify_extra_feature(weights_of(w), extra, thresholds)));
+        },
+        py::arg("W").noconvert(), py::arg("extra"), py::arg("represented"), py::arg("shared"),
+        "'ignore extra', 'dedicate to extra', 'superposition' or 'unclassified' for feature `extra` of W.");
+}
 
 /// Calls \p body(model) with \p object cast to whichever of the eight model types it is.
 template <class Body>
@@ -273,6 +383,57 @@ PYBIND11_MODULE(_tms, m) {
     };
     bind_thresholds(std::type_identity<float>{});
     bind_thresholds(std::type_identity<double>{});
+    bind_structure_analyses<float>(m);
+    bind_structure_analyses<double>(m);
+
+    // The exact n = 2, m = 1 losses and phases (analysis/two_feature_phase_diagram.hpp).
+    m.def(
+        "_two_feature_losses",
+        [](double extra_importance, double density) {
+            const TwoFeatureLosses losses = two_feature_losses(extra_importance, density);
+            return py::make_tuple(losses.ignore_extra, losses.dedicate_extra, losses.antipodal);
+        },
+        py::arg("extra_importance"), py::arg("density"),
+        "(ignore_extra, dedicate_extra, antipodal): the expected per-sample losses of the three solutions.");
+    m.def(
+        "_analytic_two_feature_phase",
+        [](double extra_importance, double density) {
+            return std::string(phase_name(analytic_two_feature_phase(extra_importance, density)));
+        },
+        py::arg("extra_importance"), py::arg("density"), "The phase name of the solution of lowest loss.");
+    m.def("_antipodal_boundary_density", &antipodal_boundary_density, py::arg("extra_importance"),
+          "The density below which the antipodal pair has the lowest loss.");
+    m.def("_dropped_feature_loss", &dropped_feature_loss, py::arg("importance"), py::arg("density"),
+          "I (s/3 - s^2/4): the expected loss of a dropped feature.");
+    m.def(
+        "_dimensionality_jumps",
+        [](py::handle dimensionality, const std::vector<std::int64_t>& steps, const std::vector<double>& loss,
+           double level_tolerance, std::int64_t dwell_steps, std::int64_t max_transition_steps,
+           double min_level_change, std::int64_t loss_window_steps) {
+            const Eigen::MatrixXd d = dimensionality_over_time(dimensionality, steps.size());
+            experiments::LearningDynamicsConfig config;
+            config.level_tolerance = level_tolerance;
+            config.dwell_steps = dwell_steps;
+            config.max_transition_steps = max_transition_steps;
+            config.min_level_change = min_level_change;
+            config.loss_window_steps = loss_window_steps;
+            py::list out;
+            for (const experiments::DimensionalityJump& jump : experiments::dimensionality_jumps(d, steps, loss, config))
+                out.append(py::make_tuple(jump.feature, jump.from_level, jump.from_first, jump.from_last, jump.to_level,
+                                          jump.to_first, jump.to_last, jump.loss_dwell_start, jump.loss_before,
+                                          jump.loss_after));
+            return out;
+        },
+        py::arg("dimensionality"), py::arg("steps"), py::arg("loss"), py::arg("level_tolerance"),
+        py::arg("dwell_steps"), py::arg("max_transition_steps"), py::arg("min_level_change"),
+        py::arg("loss_window_steps"),
+        "Each feature's jumps between the energy levels of D_i over training, as tuples (feature, from_level, "
+        "from_first, from_last, to_level, to_first, to_last, loss_dwell_start, loss_before, loss_after).");
+    {
+        py::list levels;
+        for (const double level : experiments::reference_fractions) levels.append(level);
+        m.attr("_energy_levels") = py::tuple(levels);
+    }
 
     // Files.
     m.def(
@@ -292,6 +453,14 @@ PYBIND11_MODULE(_tms, m) {
         },
         py::arg("path"), py::arg("model"), py::arg("importance"), py::arg("probability"));
     m.def("_load_model", &load_model_file, py::arg("path"));
+    // The checked writer every tms output goes through: atomic, never through a link, FIFO or device.
+    m.def(
+        "_write_file",
+        [](const std::string& path, const std::string& text) {
+            py::gil_scoped_release release;
+            write_file_atomically(path, text);
+        },
+        py::arg("path"), py::arg("text"));
 
     // Figures (SVG text); W is float64 (hidden, features) in Fortran order.
     using FigureW = WeightsArray<double>;
@@ -317,6 +486,19 @@ PYBIND11_MODULE(_tms, m) {
     m.def("_vectors_2d_figure", [](const FigureW& w, const std::string& title) {
         return svg_text(plot::vectors_2d_figure(weights_of(w), title));
     });
+    m.def(
+        "_learning_dynamics_figure",
+        [](const std::vector<std::int64_t>& steps, py::handle dimensionality, const std::vector<double>& loss,
+           const std::string& title, std::int64_t last_step_shown) {
+            const Eigen::MatrixXd d = dimensionality_over_time(dimensionality, steps.size());
+            if (!loss.empty() && loss.size() != steps.size())
+                throw py::value_error("learning dynamics figure: " + std::to_string(loss.size()) + " losses but " +
+                                      std::to_string(steps.size()) + " steps (give one loss per snapshot, or none)");
+            if (last_step_shown < 0)
+                throw py::value_error("last_step_shown must be non-negative, got " + std::to_string(last_step_shown));
+            return svg_text(plot::learning_dynamics_figure(steps, d, loss, title, last_step_shown));
+        },
+        py::arg("steps"), py::arg("dimensionality"), py::arg("loss"), py::arg("title"), py::arg("last_step_shown"));
     m.def("_dimensionality_figure", [](const std::vector<double>& probabilities,
                                        const std::vector<std::vector<double>>& dimensionalities,
                                        const std::vector<double>& dimensions_per_feature, const std::string& title) {

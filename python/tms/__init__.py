@@ -12,10 +12,12 @@ stacks of models are [instances, hidden, features] (ARENA's layout; see ``to_not
 from . import _tms
 from ._tms import DivergenceError, Error, FormatError, RandomEngine, __version__
 from . import analysis, io, models, plot, training
-from .analysis import (DEFAULT_NEURON_FLOOR, DEFAULT_NEURON_THRESHOLD, classify_neurons, count_neurons,
-                       dimensions_per_feature, effective_weights,
-                       feature_dimensionality, feature_norms, gram, neuron_feature_counts, represented_features,
-                       superposition)
+from .analysis import (DEFAULT_NEURON_FLOOR, DEFAULT_NEURON_THRESHOLD, analytic_two_feature_phase, angle_structure,
+                       antipodal_boundary_density, classify_extra_feature, classify_neurons, count_neurons,
+                       dimensionality_jumps, dimensions_per_feature, dropped_feature_loss, effective_weights,
+                       feature_dimensionality, feature_norms, find_asymmetric_superposition, gram,
+                       neuron_feature_counts, represented_features, set_interference, superposition,
+                       two_feature_losses)
 from .io import LoadedModel, load_model, save_model
 from .models import (MODEL_KINDS, AbsValueModel, CorrelatedFeatureSampler, LinearModel, Model, ReluHiddenModel,
                      ReluOutputModel, SparseFeatureSampler, from_arena, from_notebook, model, stack_weights, to_arena,
@@ -49,4 +51,7 @@ __all__ = [
     "dimensions_per_feature", "neuron_feature_counts", "classify_neurons", "count_neurons",
     "DEFAULT_NEURON_THRESHOLD", "save_model", "load_model", "LoadedModel",
     "analysis", "io", "models", "plot", "training", "reproduce", "effective_weights", "DEFAULT_NEURON_FLOOR",
+    "angle_structure", "set_interference", "find_asymmetric_superposition", "classify_extra_feature",
+    "two_feature_losses", "analytic_two_feature_phase", "antipodal_boundary_density", "dropped_feature_loss",
+    "dimensionality_jumps",
 ]

@@ -6,11 +6,12 @@ tms::StagedDirectory and tms::write_file_atomically:
 - a run killed while re-running into a finished DIR leaves the finished run exactly as it was (no new files mixed
   in) and the next run completes; a finished DIR holds the completion marker `.tms-complete`.
 
-Not registered in CTest until the reproduce driver writes through StagedDirectory.
+Registered in CTest as cli.reproduce_output.
 Usage: check_reproduce_output.py path/to/tms
 """
 import hashlib
 import os
+import re
 import resource
 import shutil
 import signal
@@ -51,6 +52,21 @@ def limit_file_size():
     resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
 
 
+def check_plain_progress(stderr):
+    """Progress on a non-terminal (issue 14): plain lines, no carriage returns, at most one per tenth of an
+    experiment's models plus its last, and each experiment's last line reports all of its models."""
+    assert "\r" not in stderr, "carriage returns in progress written to a pipe"
+    lines = re.findall(r"^\[([^\]]+)\] (\d+)/(\d+) models, \d+ s$", stderr, re.MULTILINE)
+    assert lines, "no progress lines:\n" + stderr
+    per_experiment = {}
+    for name, done, total in lines:
+        per_experiment.setdefault(name, []).append((int(done), int(total)))
+    for name, reports in per_experiment.items():
+        total = reports[0][1]
+        assert len(reports) <= 11, f"{name}: {len(reports)} progress lines for {total} models"
+        assert reports[-1] == (total, total), f"{name}: the last progress line is {reports[-1]}"
+
+
 def main():
     work = tempfile.mkdtemp(prefix="tms_reproduce_output_")
     try:
@@ -59,6 +75,7 @@ def main():
         assert first.returncode == 0, first.stderr
         assert os.path.isfile(os.path.join(out, MARKER)), "a finished run holds the completion marker"
         assert os.path.isfile(os.path.join(out, "summary.json")) and os.path.isfile(os.path.join(out, "report.html"))
+        check_plain_progress(first.stderr)
 
         # Case 4: a symbolic link at report.html is not followed.
         victim = os.path.join(work, "victim.txt")

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include <tms/io/checkpoint.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 #include "fuzz_setup.hpp"
 

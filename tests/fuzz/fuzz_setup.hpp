@@ -4,7 +4,7 @@
 // seeds reach the checks against the trainer).
 #include <memory>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace tms_fuzz {
 

@@ -6,7 +6,7 @@
 #include <tms/io/checkpoint.hpp>
 #include <tms/io/model_file.hpp>
 #include <tms/io/npy.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 #include "fuzz_setup.hpp"
 

@@ -11,16 +11,15 @@
 #include <vector>
 
 #include <tms/io/checkpoint.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 #include "../support/contains.hpp"
+#include "../support/temporary_directory.hpp"
 
 namespace {
 
 std::filesystem::path temp_file(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / "tms_checkpoint_test";
-    std::filesystem::create_directories(dir);
-    return dir / name;
+    return tms_test::program_directory() / name;
 }
 
 tms::TrainOptions options_for(const tms::OptimizerOptions& optimizer, tms::Schedule schedule = tms::Schedule::constant()) {

@@ -17,18 +17,15 @@
 
 #include <tms/io/file.hpp>
 
+#include "../support/temporary_directory.hpp"
+
 namespace {
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 }  // namespace
 
 namespace {
 
-std::filesystem::path fresh_directory(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / ("tms_file_test_" + std::to_string(::getpid())) / name;
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
+using tms_test::fresh_directory;
 
 std::string slurp(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

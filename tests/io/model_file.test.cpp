@@ -6,16 +6,15 @@
 #include <string>
 
 #include <tms/io/model_file.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 #include "../support/contains.hpp"
+#include "../support/temporary_directory.hpp"
 
 namespace {
 
 std::filesystem::path temp_file(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / "tms_model_file_test";
-    std::filesystem::create_directories(dir);
-    return dir / name;
+    return tms_test::program_directory() / name;
 }
 
 template <class Model>

@@ -16,6 +16,7 @@
 #include <tms/io/npy.hpp>
 
 #include "../support/contains.hpp"
+#include "../support/temporary_directory.hpp"
 
 namespace {
 
@@ -73,8 +74,7 @@ void check_rejects(const std::string& bytes, const std::string& expected) {
 
 TEST_CASE_TEMPLATE("save_npy then load_npy is a bitwise round trip (NaN, infinities, denormals, -0)", Scalar, float,
                    double) {
-    const auto dir = std::filesystem::temp_directory_path() / "tms_npy_test";
-    std::filesystem::create_directories(dir);
+    const auto dir = tms_test::fresh_directory("round_trip");
     for (const auto& [rows, cols] : {std::pair<tms::Index, tms::Index>{3, 5}, {1, 1}, {7, 1}, {1, 9}, {0, 4}}) {
         CAPTURE(rows);
         CAPTURE(cols);
@@ -273,8 +273,7 @@ TEST_CASE("NumPy loads what save_npy writes and save_npy's reader loads what num
         MESSAGE("skipped: /usr/bin/python3 with numpy is not available");
         return;
     }
-    const auto dir = std::filesystem::temp_directory_path() / "tms_npy_numpy_test";
-    std::filesystem::create_directories(dir);
+    const auto dir = tms_test::fresh_directory("numpy");
     const std::string d = dir.string() + "/";
 
     // tms → NumPy: values, dtype, shape (C order) and 1-D vectors as numpy sees them.

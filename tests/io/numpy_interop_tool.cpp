@@ -10,7 +10,7 @@
 #include <tms/io/model_file.hpp>
 #include <tms/io/npy.hpp>
 #include <tms/io/npz.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace fs = std::filesystem;
 

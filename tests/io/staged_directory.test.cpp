@@ -13,16 +13,12 @@
 
 #include <tms/io/staged_directory.hpp>
 
+#include "../support/temporary_directory.hpp"
+
 
 namespace {
 
-std::filesystem::path fresh_directory(const std::string& name) {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("tms_staged_test_" + std::to_string(::getpid())) / name;
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
+using tms_test::fresh_directory;
 
 std::string slurp(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <new>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace {
 std::atomic<long> allocations{0};

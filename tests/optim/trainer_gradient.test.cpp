@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <vector>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 #include "../support/finite_difference.hpp"
 

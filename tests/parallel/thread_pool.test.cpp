@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include <tms/parallel/thread_pool.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 TEST_CASE("parallel_for visits every index exactly once") {
     for (const unsigned threads : {1u, 2u, 3u}) {

@@ -1,4 +1,6 @@
 """tms.plot: figures are SVG documents, shown inline by Jupyter and saved to files."""
+import os
+import stat
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -27,6 +29,23 @@ def test_figures(tmp_path):
     path = tmp_path / "stacks.svg"
     stacks.save(path)
     assert path.read_text(encoding="utf-8") == stacks.svg
+
+
+def test_save_never_writes_through_a_link_or_fifo(tmp_path):
+    figure = tms.plot.weight_matrix(tms.ReluOutputModel(5, 2, seed=0), title="w")
+    precious = tmp_path / "notes.txt"
+    precious.write_text("precious", encoding="utf-8")
+    link = tmp_path / "figure.svg"
+    link.symlink_to(precious)
+    with pytest.raises(OSError, match="symbolic link"):
+        figure.save(link)
+    assert precious.read_text(encoding="utf-8") == "precious" and link.is_symlink()
+    fifo = tmp_path / "fifo.svg"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="FIFO"):
+        figure.save(fifo)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.svg", "figure.svg", "notes.txt"]  # no temporaries
 
 
 def test_bad_figure_input():

@@ -13,7 +13,7 @@
 #include <Eigen/Core>
 #include <doctest/doctest.h>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace tms_test {
 

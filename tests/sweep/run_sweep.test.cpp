@@ -81,7 +81,9 @@ TEST_CASE("run_config records a divergence instead of throwing") {
     CHECK(result.final_loss != result.final_loss);  // NaN
     CHECK(result.W.allFinite());
     // steps_completed agrees with the step the message names (it was 0 whatever the step).
-    const std::string at = "diverged at step " + std::to_string(result.steps_completed) + " ";
+    // Steps count from 1 in the message: the failing one is steps_completed + 1.
+    const std::string at = "diverged at step " + std::to_string(result.steps_completed + 1) + " (after " +
+                           std::to_string(result.steps_completed) + " completed)";
     CHECK_MESSAGE(result.error.find(at) != std::string::npos, result.error);
 
     config.learning_rate = 1e8;
@@ -89,7 +91,7 @@ TEST_CASE("run_config records a divergence instead of throwing") {
     const tms::SweepResult later = tms::run_config(config);
     REQUIRE(later.diverged);
     CHECK(later.steps_completed > 0);
-    CHECK_MESSAGE(later.error.find("diverged at step " + std::to_string(later.steps_completed) + " ") !=
+    CHECK_MESSAGE(later.error.find("diverged at step " + std::to_string(later.steps_completed + 1) + " ") !=
                       std::string::npos,
                   later.error);
 }

@@ -20,7 +20,7 @@
 #include <system_error>
 #include <vector>
 
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace tms::cli {
 

@@ -9,7 +9,7 @@
 //     });
 
 #include <tms/models/model_kind.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 namespace tms::cli {
 

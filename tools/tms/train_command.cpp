@@ -17,7 +17,7 @@
 #include <tms/io/checkpoint.hpp>
 #include <tms/io/model_file.hpp>
 #include <tms/io/npy.hpp>
-#include <tms/tms.hpp>
+#include <tms/core.hpp>
 
 #include "arguments.hpp"
 #include "commands.hpp"

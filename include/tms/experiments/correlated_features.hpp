@@ -93,6 +93,7 @@ namespace detail {
     }
     const std::int64_t steps = settings.control == Control::untrained ? 0 : settings.steps;
     std::vector<SweepResult> all(trained_sets.size());
+    const std::string label = detail::progress_label("correlated_features", settings);
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
     parallel_for(static_cast<Index>(all.size()), settings.threads, [&](Index k) {
@@ -101,7 +102,7 @@ namespace detail {
         const std::size_t finished = ++done;
         if (settings.progress) {
             std::lock_guard lock(progress_mutex);
-            settings.progress("correlated_features", finished, all.size());
+            settings.progress(label, finished, all.size());
         }
     });
     const auto make = [&](std::size_t k) {

@@ -104,13 +104,21 @@ struct Point {
 
 namespace detail {
 
+/// The name progress is reported under: \p name, with the control run (if any) and \p detail in parentheses, so
+/// the trained run and each control report as separate experiments.
+[[nodiscard]] inline std::string progress_label(std::string_view name, const Settings& settings,
+                                                std::string_view detail = {}) {
+    std::string inside(detail);
+    if (settings.control != Control::none)
+        inside += (inside.empty() ? "" : ", ") + std::string(to_string(settings.control)) + " control";
+    return inside.empty() ? std::string(name) : std::string(name) + " (" + inside + ")";
+}
+
 /// Trains \p configs in parallel on settings.threads threads and reports progress under \p name.
 inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& configs, const Settings& settings,
                                           std::string_view name) {
     std::vector<SweepResult> results(configs.size());
-    const std::string label = settings.control == Control::none
-                                  ? std::string(name)
-                                  : std::string(name) + " (" + to_string(settings.control) + " control)";
+    const std::string label = progress_label(name, settings);
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
     parallel_for(static_cast<Index>(configs.size()), settings.threads, [&](Index k) {
@@ -186,9 +194,7 @@ inline std::vector<SweepResult> train_all(const std::vector<ModelConfig>& config
     std::vector<Point> points;
     if (settings.pruned_best_of && count > 1 && settings.control != Control::untrained) {
         // Progress counts seed-stages (every seed to the first cut, the survivors to each later stop).
-        std::string label = std::string(name) + " (pruned best-of, seed-stages";
-        label += settings.control == Control::none ? std::string(")")
-                                                   : std::string(", ") + to_string(settings.control) + " control)";
+        const std::string label = progress_label(name, settings, "pruned best-of, seed-stages");
         for (std::size_t k = 0; k < probabilities.size(); ++k) {
             const std::vector<ModelConfig> seeds(configs.begin() + static_cast<std::ptrdiff_t>(k * count),
                                                  configs.begin() + static_cast<std::ptrdiff_t>((k + 1) * count));

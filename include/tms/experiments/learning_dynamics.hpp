@@ -225,9 +225,7 @@ namespace detail {
     const std::int64_t steps = settings.control == Control::untrained ? 0 : config.steps;
     const Index seeds = settings.control == Control::untrained ? 1 : std::max<Index>(1, config.seeds);
     LearningDynamicsResults results{config, std::vector<LearningDynamicsRun>(static_cast<std::size_t>(seeds))};
-    const std::string label = settings.control == Control::none
-                                  ? std::string("learning_dynamics")
-                                  : std::string("learning_dynamics (") + to_string(settings.control) + " control)";
+    const std::string label = detail::progress_label("learning_dynamics", settings);
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
     parallel_for(seeds, settings.threads, [&](Index k) {

@@ -186,8 +186,9 @@ protected:
                 "x", importance.cols(), " entries but the model has ", features(), " features");
     }
 
-    [[nodiscard]] detail::aligned_vector<Scalar> packed() const {
-        detail::aligned_vector<Scalar> params(static_cast<std::size_t>(parameter_count()));
+    /// The flat parameter vector (aligned for the SIMD kernels; the type spelled out, not detail's alias).
+    [[nodiscard]] std::vector<Scalar, Eigen::aligned_allocator<Scalar>> packed() const {
+        std::vector<Scalar, Eigen::aligned_allocator<Scalar>> params(static_cast<std::size_t>(parameter_count()));
         pack(params);
         return params;
     }

@@ -31,29 +31,28 @@ struct AdamWOptions {
     double weight_decay = 0.01;
 };
 
-namespace detail {
-
-/// The shared Adam update; \p Decoupled selects AdamW's p ← p(1 − lr λ) over Adam's g ← g + λp.
-template <class Scalar, bool Decoupled>
+/// The update Adam and AdamW share, and their public interface (step, the moments, restore); \p Decoupled selects
+/// AdamW's p ← p(1 − lr λ) over Adam's g ← g + λp. Use Adam or AdamW, which add their options.
+template <real_scalar Scalar, bool Decoupled>
 class AdamUpdate {
 public:
     AdamUpdate(double beta1, double beta2, double epsilon, double weight_decay)
         : beta1_(beta1), beta2_(beta2), epsilon_(epsilon), weight_decay_(weight_decay) {
-        require(beta1 >= 0.0 && beta1 < 1.0, "Adam beta1 must be in [0, 1), got ", beta1);
-        require(beta2 >= 0.0 && beta2 < 1.0, "Adam beta2 must be in [0, 1), got ", beta2);
-        require_finite_positive(epsilon, "Adam epsilon");
-        require(std::isfinite(weight_decay) && weight_decay >= 0.0,
-                "Adam weight decay must be finite and non-negative, got ", weight_decay);
+        detail::require(beta1 >= 0.0 && beta1 < 1.0, "Adam beta1 must be in [0, 1), got ", beta1);
+        detail::require(beta2 >= 0.0 && beta2 < 1.0, "Adam beta2 must be in [0, 1), got ", beta2);
+        detail::require_finite_positive(epsilon, "Adam epsilon");
+        detail::require(std::isfinite(weight_decay) && weight_decay >= 0.0,
+                        "Adam weight decay must be finite and non-negative, got ", weight_decay);
     }
 
     /// One update, in PyTorch's order: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
     /// p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε).
     void step(std::span<Scalar> params, std::span<const Scalar> gradient, double learning_rate) {
-        require(params.size() == gradient.size(), "Adam: ", params.size(), " parameters but ", gradient.size(),
-                " gradient entries");
+        detail::require(params.size() == gradient.size(), "Adam: ", params.size(), " parameters but ",
+                        gradient.size(), " gradient entries");
         const auto size = static_cast<Eigen::Index>(params.size());
         if (first_moment_.size() != size) {
-            require(steps_ == 0, "Adam: the parameter count changed from ", first_moment_.size(), " to ", size);
+            detail::require(steps_ == 0, "Adam: the parameter count changed from ", first_moment_.size(), " to ", size);
             first_moment_.setZero(size);
             second_moment_.setZero(size);
         }
@@ -86,9 +85,9 @@ public:
 
     /// Restores the state saved by step_count(), first_moment() and second_moment().
     void restore(std::int64_t steps, std::span<const Scalar> first, std::span<const Scalar> second) {
-        require(first.size() == second.size(), "Adam state: moments of ", first.size(), " and ", second.size(),
-                " entries");
-        require(steps >= 0, "Adam state: negative step count ", steps);
+        detail::require(first.size() == second.size(), "Adam state: moments of ", first.size(), " and ",
+                        second.size(), " entries");
+        detail::require(steps >= 0, "Adam state: negative step count ", steps);
         steps_ = steps;
         first_moment_ = Eigen::Map<const Array>(first.data(), static_cast<Eigen::Index>(first.size()));
         second_moment_ = Eigen::Map<const Array>(second.data(), static_cast<Eigen::Index>(second.size()));
@@ -106,16 +105,14 @@ private:
     Array second_moment_;
 };
 
-}  // namespace detail
-
 /// Adam (Kingma and Ba) with PyTorch's defaults: lr 1e-3 (passed per step), betas 0.9/0.999, eps 1e-8.
 template <real_scalar Scalar_>
-class Adam : public detail::AdamUpdate<Scalar_, false> {
+class Adam : public AdamUpdate<Scalar_, false> {
 public:
     using Scalar = Scalar_;
     using Options = AdamOptions;
     explicit Adam(AdamOptions o = {})
-        : detail::AdamUpdate<Scalar_, false>(o.beta1, o.beta2, o.epsilon, o.weight_decay), options_(o) {}
+        : AdamUpdate<Scalar_, false>(o.beta1, o.beta2, o.epsilon, o.weight_decay), options_(o) {}
     [[nodiscard]] const AdamOptions& options() const noexcept { return options_; }
 
 private:
@@ -124,12 +121,12 @@ private:
 
 /// AdamW (Loshchilov and Hutter): Adam with decoupled weight decay, PyTorch's default λ = 0.01.
 template <real_scalar Scalar_>
-class AdamW : public detail::AdamUpdate<Scalar_, true> {
+class AdamW : public AdamUpdate<Scalar_, true> {
 public:
     using Scalar = Scalar_;
     using Options = AdamWOptions;
     explicit AdamW(AdamWOptions o = {})
-        : detail::AdamUpdate<Scalar_, true>(o.beta1, o.beta2, o.epsilon, o.weight_decay), options_(o) {}
+        : AdamUpdate<Scalar_, true>(o.beta1, o.beta2, o.epsilon, o.weight_decay), options_(o) {}
     [[nodiscard]] const AdamWOptions& options() const noexcept { return options_; }
 
 private:

@@ -305,9 +305,13 @@ private:
         const double mean_divisor = static_cast<double>(options_.batch_size * model_.features());
         std::fill(gradient_.begin(), gradient_.end(), Scalar(0));
         const double loss = static_cast<double>(batch_squared_error(scale)) / mean_divisor;
-        if (!std::isfinite(loss) || !detail::all_finite<Scalar>(gradient_)) diverged(loss, learning_rate);
+        if (!std::isfinite(loss)) diverged(learning_rate, "its loss is ", loss);
+        if (!detail::all_finite<Scalar>(gradient_))
+            diverged(learning_rate, "its gradient is not finite (loss ", loss, ")");
         std::visit([&](auto& opt) { opt.step(params_, gradient_, learning_rate); }, optimizer_);
-        if (!detail::all_finite<Scalar>(params_)) diverged(loss, learning_rate);
+        // The loss was computed before the update, so it is finite here: say that the update overflowed.
+        if (!detail::all_finite<Scalar>(params_))
+            diverged(learning_rate, "its update made the weights non-finite (loss ", loss, " before the update)");
         last_finite_ = params_;
         ++step_;
         return loss;
@@ -374,13 +378,16 @@ private:
         return squared_error + core_.finish_step(scale, gradient_.data());
     }
 
-    [[noreturn]] void diverged(double loss, double learning_rate) {
+    /// Restores the last finite weights and throws; steps are counted from 1 in the message (step_ + 1 is the
+    /// failing one), as the CLI counts them, and \p why says what was not finite.
+    template <class... Why>
+    [[noreturn]] void diverged(double learning_rate, const Why&... why) {
         params_ = last_finite_;
         model_.unpack(params_);
-        throw divergence_error(detail::concat("training diverged at step ", step_, " of model ", Model::kind_name,
-                                              " (n=", model_.features(), ", m=", model_.hidden(),
-                                              ") with learning rate ", learning_rate, ": loss ", loss,
-                                              "; the model keeps its last finite weights"));
+        throw divergence_error(detail::concat("training diverged at step ", step_ + 1, " (after ", step_,
+                                              " completed) of model ", Model::kind_name, " (n=", model_.features(),
+                                              ", m=", model_.hidden(), ") with learning rate ", learning_rate, ": ",
+                                              why..., "; the model keeps its last finite weights"));
     }
 
     Model& model_;
