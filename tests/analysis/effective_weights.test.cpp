@@ -3,8 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <tms/analysis/effective_weights.hpp>
+#include <tms/analysis/extra_feature_phase.hpp>
+#include <tms/analysis/feature_angles.hpp>
 #include <tms/analysis/feature_norms.hpp>
 #include <tms/analysis/neurons.hpp>
+#include <tms/analysis/set_interference.hpp>
 #include <tms/models/abs_value_model.hpp>
 #include <tms/models/initialization.hpp>
 #include <tms/models/relu_hidden_model.hpp>
@@ -49,4 +52,29 @@ TEST_CASE("represented features, norms and neuron kinds of the abs-value model s
     CHECK(tms::count_neurons(model) == neurons);
     // W1 alone would have changed: the invariance is the effective weights' doing.
     CHECK(tms::represented_features(model.W1()) != represented);
+}
+
+TEST_CASE("the geometric analyses of the abs-value model survive the rescaling symmetry too") {
+    tms::AbsValueModel<double> model(6, 2);
+    tms::initialize(model, 3);
+    const tms::AngleStructure angles = tms::angle_structure(model, 0.3);
+    const auto sets = tms::repeated_feature_sets(1, 2, tms::SetCorrelation::anticorrelated, 0.1);
+    const tms::SetInterference interference = tms::set_interference(model, sets, 0.1);
+    const tms::ExtraFeaturePhase phase = tms::classify_extra_feature(model, 5);
+    REQUIRE(angles.represented() > 0);
+    REQUIRE(interference.with_independent.pairs > 0);
+    model.W1().row(0) *= 0.05;
+    model.W2().col(0) /= 0.05;
+    model.W1().row(1) *= 20.0;
+    model.W2().col(1) /= 20.0;
+    const tms::AngleStructure rescaled = tms::angle_structure(model, 0.3);
+    CHECK(rescaled.order == angles.order);
+    CHECK(rescaled.antipodal_pairs == angles.antipodal_pairs);
+    for (std::size_t k = 0; k < angles.gaps.size(); ++k) CHECK(rescaled.gaps[k] == doctest::Approx(angles.gaps[k]));
+    CHECK(tms::set_interference(model, sets, 0.1).with_independent.pairs == interference.with_independent.pairs);
+    CHECK(tms::set_interference(model, sets, 0.1).with_independent.mean_cosine ==
+          doctest::Approx(interference.with_independent.mean_cosine));
+    CHECK(tms::classify_extra_feature(model, 5) == phase);
+    // W1 alone changes its angles under the same rescaling.
+    CHECK(tms::angle_structure(model.W1(), 0.3).order != angles.order);
 }

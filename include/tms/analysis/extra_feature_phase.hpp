@@ -10,6 +10,7 @@
 
 #include "../concepts.hpp"
 #include "../detail/validate.hpp"
+#include "effective_weights.hpp"
 #include "feature_norms.hpp"
 #include "superposition.hpp"
 #include "../config.hpp"
@@ -83,11 +84,12 @@ template <class Derived>
                                                                                   : ExtraFeaturePhase::unclassified;
 }
 
-/// classify_extra_feature on a model's feature directions.
+/// classify_extra_feature on a model's feature directions (the abs-value model's effective_weights, as every model
+/// analysis).
 template <toy_model Model>
 [[nodiscard]] ExtraFeaturePhase classify_extra_feature(const Model& model, Eigen::Index extra,
                                                        const PhaseThresholds& thresholds = {}) {
-    return classify_extra_feature(model.feature_weights(), extra, thresholds);
+    return classify_extra_feature(effective_weights(model), extra, thresholds);
 }
 
 }  // namespace TMS_ARCH_NAMESPACE

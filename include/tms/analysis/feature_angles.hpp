@@ -15,6 +15,7 @@
 #include "../concepts.hpp"
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
+#include "effective_weights.hpp"
 #include "feature_norms.hpp"
 #include "../config.hpp"
 
@@ -101,11 +102,12 @@ template <class Derived>
     return result;
 }
 
-/// angle_structure of a model's feature directions (its hidden space must be 2-D).
+/// angle_structure of a model's feature directions (its hidden space must be 2-D); the abs-value model's through its
+/// effective_weights, so the result does not change under its rescaling symmetry.
 template <toy_model Model>
 [[nodiscard]] AngleStructure angle_structure(const Model& model, double represented_threshold = 0.5,
                                              double antipodal_tolerance = 0.15) {
-    return angle_structure(model.feature_weights(), represented_threshold, antipodal_tolerance);
+    return angle_structure(effective_weights(model), represented_threshold, antipodal_tolerance);
 }
 
 }  // namespace TMS_ARCH_NAMESPACE

@@ -15,6 +15,7 @@
 #include "../detail/validate.hpp"
 #include "../fwd.hpp"
 #include "../sampling/correlated_feature_sampler.hpp"
+#include "effective_weights.hpp"
 #include "feature_norms.hpp"
 #include "gram.hpp"
 #include "../config.hpp"
@@ -110,11 +111,11 @@ template <class Derived>
     return {correlated.summary(), anticorrelated.summary(), across.summary(), independent.summary()};
 }
 
-/// set_interference of a model's feature directions.
+/// set_interference of a model's feature directions (the abs-value model's effective_weights, as every model analysis).
 template <toy_model Model>
 [[nodiscard]] SetInterference set_interference(const Model& model, const std::vector<FeatureSet>& sets,
                                                double represented_threshold = 0.5) {
-    return set_interference(model.feature_weights(), sets, represented_threshold);
+    return set_interference(effective_weights(model), sets, represented_threshold);
 }
 
 }  // namespace TMS_ARCH_NAMESPACE
