@@ -1,5 +1,6 @@
-"""Ctrl-C: SIGINT to a process training in tms raises KeyboardInterrupt within 1 s, every model is left at a
-complete step, and the process exits cleanly."""
+"""Ctrl-C: SIGINT to a process training in tms raises KeyboardInterrupt within 1 s and the process exits cleanly;
+tms.train leaves its model (trained in place) at a complete step: finite and no longer its initial weights.
+tms.train_many builds its models from the configs, so an interrupted call has no model to check."""
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ SCRIPT = textwrap.dedent("""
     configs = tms.grid(model="relu_hidden", features=100, hidden=40, probability=0.5, steps=10_000_000,
                        seed=range({models}))
     model = tms.ReluHiddenModel(100, 40, seed=0)
+    initial = np.array(model.W, copy=True)
     print("ready", flush=True)
     try:
         if {models} == 1:
@@ -23,8 +25,9 @@ SCRIPT = textwrap.dedent("""
             tms.train_many(configs, threads=2)
     except KeyboardInterrupt:
         print("interrupted", time.monotonic(), flush=True)
-        assert np.all(np.isfinite(model.W))
-        print("model", tms.feature_norms(model).shape, flush=True)
+        if {models} == 1:
+            assert np.all(np.isfinite(model.W)) and not np.array_equal(model.W, initial)
+            print("model", tms.feature_norms(model).shape, flush=True)
         sys.exit(0)
     sys.exit(3)
 """)
@@ -43,7 +46,8 @@ def run(models):
     line = next(l for l in out.splitlines() if l.startswith("interrupted"))
     latency = float(line.split()[1]) - sent
     assert latency < 1.0, f"KeyboardInterrupt {latency:.2f} s after SIGINT"
-    assert "model (100,)" in out
+    if models == 1:
+        assert "model (100,)" in out, out
 
 
 def test_sigint_stops_train():

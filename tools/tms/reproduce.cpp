@@ -539,7 +539,8 @@ std::string report_html(const Output& out) {
             "and on models trained on data of the wrong regime (dense for a sparse claim, sparse for a dense one, "
             "reversed importance for the importance claims). A claim counts as reproduced only if it holds on the "
             "trained models and fails on both controls. A claim resting on a model whose loss was still improving "
-            "(more than 2% over the last 10% of the steps) is flagged \u201cunconverged\u201d.</p>\n";
+            "(by more than 2% and by more than two standard errors over the last 10% of the steps) is flagged "
+            "\u201cunconverged\u201d.</p>\n";
     for (const auto& [experiment, checks] : out.claims) {
         html += "<h2>" + escape(experiment) + "</h2>\n<table><tr><th>claim (what the predicate checks)</th>"
                 "<th>measured</th><th>verdict</th><th>untrained control</th><th>wrong-data control</th></tr>\n";
